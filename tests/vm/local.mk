@@ -1,0 +1,1 @@
+# tests/vm: real guest under QEMU
