@@ -14,3 +14,8 @@ include tests/lib/local.mk
 include tests/integration/local.mk
 include tests/vm/local.mk
 include tests/bench/local.mk
+include tests/cli/local.mk
+
+demo: all
+	$(SHELL) $(srcdir)/tests/vm/demo.sh
+.PHONY: demo
