@@ -23,6 +23,7 @@
 
 #include "cli/options.h"
 #include "fs/passthrough.h"
+#include "platform/activation.h"
 #include "platform/limits.h"
 #include "platform/sandbox.h"
 #include "protocol/fuse-server.h"
@@ -121,6 +122,8 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 
 	vlog_info("waiting for a vhost-user frontend (sharing %s, cache=%s, sandbox=%s)",
 		  o->shared_dir, o->cache, o->sandbox);
+	notify_ready("Waiting for a vhost-user frontend");
+	notify_watchdog_start(NULL, NULL);
 	conn = listener_accept(lfd, stop_fd);
 	close(lfd);
 	if (conn == -ECANCELED) {
@@ -135,7 +138,9 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 		goto out;
 	}
 	vlog_info("frontend connected");
+	notify_status("Serving %s", o->shared_dir);
 	r = vu_dev_serve(dev, conn, stop_fd);
+	notify_stopping("Shutting down");
 	if (r == 0) {
 		vlog_info("frontend disconnected, exiting");
 	} else if (r == -EPROTO) {
@@ -178,6 +183,15 @@ int main(int argc, char **argv)
 		fputs(opt_capabilities_json(), stdout);
 		return 0;
 	}
+	/* A socket from systemd's socket activation stands for --fd. */
+	if (!o.socket_path && o.fd < 0) {
+		r = activation_get_fd(&o.fd);
+		if (r < 0) {
+			fprintf(stderr, "virtiofsd: cannot use the sockets passed by systemd: %s\n",
+				strerror(-r));
+			return 1;
+		}
+	}
 	if (!opt_validate(&o, &cfg, &err)) {
 		fprintf(stderr, "virtiofsd: %s (see --help)\n", err->message);
 		return 1;
@@ -196,7 +210,7 @@ int main(int argc, char **argv)
 	}
 	cfg.fs.shared_dir = shared_dir;
 
-	if (o.socket_path) {
+	if (o.socket_path && o.fd < 0) {
 		r = listener_open_path(o.socket_path, o.socket_group, &lfd);
 		if (r == -EADDRINUSE) {
 			vlog_error("socket %s is in use by another running daemon",
@@ -219,6 +233,11 @@ int main(int argc, char **argv)
 		lfd = o.fd;
 		fcntl(lfd, F_SETFD, FD_CLOEXEC);
 	}
+
+	r = notify_open();
+	if (r < 0)
+		vlog_warn("cannot connect to $NOTIFY_SOCKET: %s, ignoring",
+			  strerror(-r));
 
 	r = limits_raise_nofile(cfg.rlimit_nofile);
 	if (r < 0)
