@@ -196,6 +196,81 @@ gboolean opt_apply_compat(VfsdOptions *o, const char *list, GError **error)
 	return TRUE;
 }
 
+gboolean opt_load_config(VfsdOptions *o, const char *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) err = NULL;
+	g_auto(GStrv) groups = NULL;
+	g_auto(GStrv) keys = NULL;
+
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+			    "config file %s: %s", path, err->message);
+		return FALSE;
+	}
+	groups = g_key_file_get_groups(kf, NULL);
+	for (char **g = groups; *g; g++) {
+		if (strcmp(*g, "virtiofsd") != 0) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+				    "config file %s: unknown group [%s] (expected [virtiofsd])",
+				    path, *g);
+			return FALSE;
+		}
+	}
+	if (!g_key_file_has_group(kf, "virtiofsd"))
+		return TRUE;
+	keys = g_key_file_get_keys(kf, "virtiofsd", NULL, NULL);
+	for (char **k = keys; k && *k; k++) {
+		const OptInfo *info = opt_find(*k);
+		void *f;
+
+		if (!info || strcmp(*k, "config") == 0 ||
+		    info->offset == offsetof(VfsdOptions, version) ||
+		    info->offset == offsetof(VfsdOptions, print_capabilities)) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+				    "config file %s: unknown key '%s'", path, *k);
+			return FALSE;
+		}
+		f = opt_field(o, info);
+		switch (info->kind) {
+		case OPT_KIND_FLAG:
+			*(gboolean *)f = g_key_file_get_boolean(kf, "virtiofsd", *k, &err);
+			break;
+		case OPT_KIND_INT:
+			*(gint *)f = g_key_file_get_integer(kf, "virtiofsd", *k, &err);
+			break;
+		case OPT_KIND_STRING:
+			g_free(*(char **)f);
+			*(char **)f = g_key_file_get_string(kf, "virtiofsd", *k, &err);
+			break;
+		case OPT_KIND_MAX:
+			g_assert_not_reached();
+		}
+		if (err) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "config file %s: bad value for key '%s': %s",
+				    path, *k, err->message);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The file named by --config is read before the command line is applied,
+ * so that the command line overrides it. */
+static const char *opt_find_config(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (g_str_has_prefix(argv[i], "--config="))
+			return argv[i] + strlen("--config=");
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
 static gboolean opt_compat_cb(const char *name, const char *value,
 			      gpointer data, GError **error)
 {
@@ -207,6 +282,7 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error)
 	g_autoptr(GOptionContext) ctx = NULL;
 	GOptionGroup *group;
 	GOptionEntry *entries = g_new0(GOptionEntry, opt_table_len + 4);
+	const char *config;
 	size_t n = 0;
 	gboolean ok;
 
@@ -238,6 +314,12 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error)
 				       "xattr, no_xattr, sandbox=MODE, flock, no_flock, posix_lock, no_posix_lock, "
 				       "readdirplus, no_readdirplus, writeback, no_writeback, log_level=LEVEL, debug, ...",
 				       "OPT[,OPT...]" };
+
+	config = opt_find_config(*argc, *argv);
+	if (config && !opt_load_config(o, config, error)) {
+		g_free(entries);
+		return FALSE;
+	}
 
 	ctx = g_option_context_new("- virtio-fs vhost-user device daemon");
 	g_option_context_set_summary(ctx,

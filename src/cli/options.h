@@ -74,6 +74,13 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error);
 gboolean opt_apply_compat(VfsdOptions *o, const char *list, GError **error);
 
 /**
+ * opt_load_config() - apply a key file: group [virtiofsd], keys are the
+ * long option names, values typed as the options are.
+ * Return: TRUE; FALSE with @error naming the file and the key or line.
+ */
+gboolean opt_load_config(VfsdOptions *o, const char *path, GError **error);
+
+/**
  * opt_validate() - check combinations and values; fill @ret_cfg.
  * @ret_cfg's string pointers borrow from @o.
  * Return: TRUE; FALSE with @error set to one line naming the option.

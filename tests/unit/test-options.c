@@ -5,6 +5,7 @@
  */
 #include <glib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/options.h"
 
@@ -136,6 +137,75 @@ static void test_table(void)
 	}
 }
 
+static char *write_config(const char *text)
+{
+	g_autoptr(GError) err = NULL;
+	char *path = NULL;
+	int fd = g_file_open_tmp("vfsd-conf-XXXXXX", &path, &err);
+
+	g_assert_no_error(err);
+	g_assert_true(g_file_set_contents(path, text, -1, &err));
+	close(fd);
+	return path;
+}
+
+/* The file sets values; the command line overrides them. */
+static void test_config_file(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *path = write_config(
+		"# example\n[virtiofsd]\nshared-dir=/srv/a\ncache=always\n"
+		"xattr=true\nthread-pool-size=8\nsocket-path=/run/x.sock\n");
+	g_autofree char *arg = g_strdup_printf("--config=%s", path);
+	const char *args[] = { "virtiofsd", arg, "--cache=never", NULL };
+	char **argv = (char **)args;
+	int argc = 3;
+	VfsdOptions o;
+	VfsdConfig cfg;
+
+	opt_init(&o);
+	g_assert_true(opt_parse(&o, &argc, &argv, &err));
+	g_assert_no_error(err);
+	g_assert_true(opt_validate(&o, &cfg, &err));
+	g_assert_cmpstr(o.shared_dir, ==, "/srv/a");
+	g_assert_cmpstr(o.socket_path, ==, "/run/x.sock");
+	g_assert_cmpint(cfg.fs.cache, ==, FS_CACHE_NEVER);
+	g_assert_true(cfg.fs.xattr);
+	g_assert_cmpint(cfg.thread_pool_size, ==, 8);
+	opt_clear(&o);
+	unlink(path);
+}
+
+static void test_config_errors(void)
+{
+	static const struct {
+		const char *text;
+		const char *part;
+	} bad[] = {
+		{ "[virtiofsd]\nfrobnicate=1\n", "unknown key 'frobnicate'" },
+		{ "[virtiofsd]\nxattr=maybe\n", "key 'xattr'" },
+		{ "[virtiofsd]\nthread-pool-size=lots\n", "key 'thread-pool-size'" },
+		{ "[other]\nxattr=true\n", "unknown group [other]" },
+		{ "[virtiofsd]\nconfig=/x\n", "unknown key 'config'" },
+		{ "not a key file\n", "line 1" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) err = NULL;
+		g_autofree char *path = write_config(bad[i].text);
+		VfsdOptions o;
+
+		opt_init(&o);
+		g_assert_false(opt_load_config(&o, path, &err));
+		g_assert_nonnull(err);
+		g_assert_nonnull(strstr(err->message, path));
+		if (!strstr(err->message, bad[i].part))
+			g_error("'%s' lacks '%s'", err->message, bad[i].part);
+		opt_clear(&o);
+		unlink(path);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -147,5 +217,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/options/defaults", test_defaults);
 	g_test_add_func("/cli/options/compat-order", test_compat_order);
 	g_test_add_func("/cli/options/table", test_table);
+	g_test_add_func("/cli/options/config-file", test_config_file);
+	g_test_add_func("/cli/options/config-errors", test_config_errors);
 	return g_test_run();
 }
