@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +68,24 @@ static void owned_socket_remove(OwnedSocket *s)
 	close(s->dir_fd);
 	s->dir_fd = -1;
 	g_clear_pointer(&s->name, g_free);
+}
+
+/* The journal's VIRTIOFSD_INSTANCE is the socket's name without ".sock":
+ * "vm1" for /run/virtiofsd/vm1.sock, whoever created the socket. */
+static void set_log_instance(int lfd)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	g_autofree char *base = NULL;
+
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(lfd, (struct sockaddr *)&sa, &len) < 0 || !sa.sun_path[0])
+		return;
+	sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
+	base = g_path_get_basename(sa.sun_path);
+	if (g_str_has_suffix(base, ".sock"))
+		base[strlen(base) - 5] = '\0';
+	vlog_set_fields(base, NULL);
 }
 
 static int stop_signals_fd(void)
@@ -196,7 +216,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "virtiofsd: %s (see --help)\n", err->message);
 		return 1;
 	}
-	vlog_setup(cfg.log_level, cfg.log_target);
+	vlog_setup(cfg.log_level, cfg.log_target, cfg.log_fallback);
 	signal(SIGPIPE, SIG_IGN);
 
 	shared_dir = realpath(o.shared_dir, NULL);
@@ -209,6 +229,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg.fs.shared_dir = shared_dir;
+	vlog_set_fields(NULL, shared_dir);
 
 	if (o.socket_path && o.fd < 0) {
 		r = listener_open_path(o.socket_path, o.socket_group, &lfd);
@@ -233,6 +254,8 @@ int main(int argc, char **argv)
 		lfd = o.fd;
 		fcntl(lfd, F_SETFD, FD_CLOEXEC);
 	}
+
+	set_log_instance(lfd);
 
 	r = notify_open();
 	if (r < 0)

@@ -125,6 +125,7 @@ static const CompatKey compat_keys[] = {
 	{ "cache", "cache", TRUE, FALSE, NULL },
 	{ "sandbox", "sandbox", TRUE, FALSE, NULL },
 	{ "log_level", "log-level", TRUE, FALSE, NULL },
+	{ "syslog", "syslog", FALSE, FALSE, NULL },
 	{ "thread_pool_size", "thread-pool-size", TRUE, FALSE, NULL },
 	{ "xattr", "xattr", FALSE, FALSE, NULL },
 	{ "no_xattr", "xattr", FALSE, TRUE, NULL },
@@ -406,7 +407,26 @@ gboolean opt_validate(const VfsdOptions *o, VfsdConfig *ret_cfg,
 	cfg.fs.killpriv_v2 = o->killpriv_v2;
 	cfg.fs.preserve_noatime = o->preserve_noatime;
 	cfg.fs.allow_mmap = o->allow_mmap;
-	cfg.log_target = o->syslog ? VLOG_TARGET_SYSLOG : VLOG_TARGET_STDERR;
+	if (o->syslog) {
+		if (strcmp(o->log_target, "auto") != 0)
+			return opt_fail(error, "--syslog and --log-target cannot be used together");
+		cfg.log_target = VLOG_TARGET_JOURNAL;
+		cfg.log_fallback = VLOG_TARGET_SYSLOG;
+	} else if (strcmp(o->log_target, "auto") == 0) {
+		cfg.log_target = vlog_stderr_is_journal() ? VLOG_TARGET_JOURNAL
+							   : VLOG_TARGET_STDERR;
+		cfg.log_fallback = VLOG_TARGET_STDERR;
+	} else if (strcmp(o->log_target, "stderr") == 0) {
+		cfg.log_target = cfg.log_fallback = VLOG_TARGET_STDERR;
+	} else if (strcmp(o->log_target, "journal") == 0) {
+		cfg.log_target = VLOG_TARGET_JOURNAL;
+		cfg.log_fallback = VLOG_TARGET_STDERR;
+	} else if (strcmp(o->log_target, "syslog") == 0) {
+		cfg.log_target = cfg.log_fallback = VLOG_TARGET_SYSLOG;
+	} else {
+		return opt_fail(error, "invalid --log-target '%s' (auto, stderr, journal or syslog)",
+				o->log_target);
+	}
 	cfg.thread_pool_size = o->thread_pool_size;
 	cfg.rlimit_nofile = o->rlimit_nofile;
 	*ret_cfg = cfg;

@@ -47,7 +47,8 @@ typedef struct {
 typedef struct {
 	FsConfig fs;
 	VlogLevel log_level;
-	VlogTarget log_target;
+	VlogTarget log_target;	/* wanted; journal falls back as below */
+	VlogTarget log_fallback;
 	SandboxMode sandbox;
 	unsigned thread_pool_size;
 	long rlimit_nofile;	/* -1: default, 0: leave alone */

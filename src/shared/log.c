@@ -3,7 +3,14 @@
  * log.c - stderr / syslog logging with a level threshold.  Thread-safe: each
  * message is formatted into a local buffer and written with one call.
  */
+#include <endian.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,12 +35,112 @@ static const int syslog_prio[VLOG_LEVEL_MAX] = {
 	[VLOG_INFO] = LOG_INFO, [VLOG_DEBUG] = LOG_DEBUG, [VLOG_TRACE] = LOG_DEBUG,
 };
 
-void vlog_setup(VlogLevel level, VlogTarget target)
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+
+static int journal_fd = -1;
+static char field_instance[256];
+static char field_shared_dir[PATH_MAX];
+
+static int journal_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+VlogTarget vlog_setup(VlogLevel level, VlogTarget target, VlogTarget fallback)
 {
 	vlog_threshold = level;
+	if (target == VLOG_TARGET_JOURNAL) {
+		int fd = journal_connect();
+		if (fd >= 0)
+			journal_fd = fd;
+		else
+			target = fallback;
+	}
 	vlog_target = target;
 	if (target == VLOG_TARGET_SYSLOG)
-		openlog("virtiofsd", LOG_PID, LOG_DAEMON);
+		openlog("virtiofsd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return target;
+}
+
+bool vlog_stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+void vlog_set_fields(const char *instance, const char *shared_dir)
+{
+	if (instance)
+		snprintf(field_instance, sizeof(field_instance), "%s", instance);
+	if (shared_dir)
+		snprintf(field_shared_dir, sizeof(field_shared_dir), "%s", shared_dir);
+}
+
+/* Append one field in the native protocol's binary-safe form:
+ * NAME '\n' le64(len) value '\n'. */
+static size_t journal_field(char *buf, size_t pos, size_t cap,
+			    const char *name, const char *value, size_t vlen)
+{
+	size_t nlen = strlen(name);
+	uint64_t le = htole64(vlen);
+
+	if (pos + nlen + 1 + 8 + vlen + 1 > cap)
+		return pos;
+	memcpy(buf + pos, name, nlen);
+	pos += nlen;
+	buf[pos++] = '\n';
+	memcpy(buf + pos, &le, 8);
+	pos += 8;
+	memcpy(buf + pos, value, vlen);
+	pos += vlen;
+	buf[pos++] = '\n';
+	return pos;
+}
+
+static void journal_send(VlogLevel level, const char *file, int line,
+			 const char *func, const char *msg, size_t len)
+{
+	char buf[4096 + PATH_MAX];
+	char num[32];
+	size_t pos = 0;
+
+	pos = journal_field(buf, pos, sizeof(buf), "MESSAGE", msg, len);
+	snprintf(num, sizeof(num), "%d", syslog_prio[level]);
+	pos = journal_field(buf, pos, sizeof(buf), "PRIORITY", num, strlen(num));
+	pos = journal_field(buf, pos, sizeof(buf), "SYSLOG_IDENTIFIER", "virtiofsd", 9);
+	pos = journal_field(buf, pos, sizeof(buf), "CODE_FILE", file, strlen(file));
+	snprintf(num, sizeof(num), "%d", line);
+	pos = journal_field(buf, pos, sizeof(buf), "CODE_LINE", num, strlen(num));
+	pos = journal_field(buf, pos, sizeof(buf), "CODE_FUNC", func, strlen(func));
+	if (field_instance[0])
+		pos = journal_field(buf, pos, sizeof(buf), "VIRTIOFSD_INSTANCE",
+				    field_instance, strlen(field_instance));
+	if (field_shared_dir[0])
+		pos = journal_field(buf, pos, sizeof(buf), "VIRTIOFSD_SHARED_DIR",
+				    field_shared_dir, strlen(field_shared_dir));
+	if (send(journal_fd, buf, pos, MSG_NOSIGNAL) < 0) {
+		/* Last resort: the message must not vanish. */
+		ssize_t w = write(STDERR_FILENO, msg, len);
+		w = write(STDERR_FILENO, "\n", 1);
+		(void)w;
+	}
 }
 
 VlogLevel vlog_get_level(void)
@@ -81,7 +188,9 @@ void vlog_msg(VlogLevel level, const char *file, int line, const char *func,
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
 
-	if (vlog_target == VLOG_TARGET_SYSLOG) {
+	if (vlog_target == VLOG_TARGET_JOURNAL) {
+		journal_send(level, file, line, func, buf, n);
+	} else if (vlog_target == VLOG_TARGET_SYSLOG) {
 		syslog(syslog_prio[level], "%s", buf);
 	} else {
 		char out[1100];
@@ -94,9 +203,6 @@ void vlog_msg(VlogLevel level, const char *file, int line, const char *func,
 			(void)w;
 		}
 	}
-	(void)file;
-	(void)line;
-	(void)func;
 	errno = saved;
 }
 

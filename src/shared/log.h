@@ -20,11 +20,25 @@ typedef enum {
 
 typedef enum {
 	VLOG_TARGET_STDERR = 0,
-	VLOG_TARGET_SYSLOG,
+	VLOG_TARGET_SYSLOG,	/* syslog(3) */
+	VLOG_TARGET_JOURNAL,	/* journald's native protocol */
 	VLOG_TARGET_MAX
 } VlogTarget;
 
-void vlog_setup(VlogLevel level, VlogTarget target);
+/**
+ * vlog_setup() - set threshold and target.  For VLOG_TARGET_JOURNAL the
+ * journal socket is connected now (call before the sandbox hides it); if
+ * that fails, falls back to @fallback.
+ * Return: the target in effect.
+ */
+VlogTarget vlog_setup(VlogLevel level, VlogTarget target, VlogTarget fallback);
+
+/* true when stderr is connected to the journal ($JOURNAL_STREAM). */
+bool vlog_stderr_is_journal(void);
+
+/* Extra journal fields VIRTIOFSD_INSTANCE= and VIRTIOFSD_SHARED_DIR=;
+ * strings are copied.  NULL leaves a field as it was. */
+void vlog_set_fields(const char *instance, const char *shared_dir);
 VlogLevel vlog_get_level(void);
 /* Parses "error", "warn", "info", "debug", "trace", "off" (and QEMU's "err").
  * Return: 0, or -EINVAL. */
