@@ -53,3 +53,12 @@ uint32_t fuse_server_vu_handler(void *opaque, unsigned qidx,
 void fuse_server_reset(FuseServer *srv);
 
 void fuse_server_get_stats(FuseServer *srv, FuseServerStats *ret);
+
+/* Counters of one opcode; FUSE_SERVER_OP_UNKNOWN counts opcodes we do not
+ * know.  Return: 0, or -EINVAL if @opcode is out of range. */
+#define FUSE_SERVER_OP_UNKNOWN (FUSE_TMPFILE + 1)
+int fuse_server_get_op_stats(FuseServer *srv, uint32_t opcode,
+			     FuseServerStats *ret);
+
+/* "LOOKUP", "READ", ...; NULL for an opcode the server does not know. */
+const char *fuse_server_opcode_name(uint32_t opcode);
