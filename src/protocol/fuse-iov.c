@@ -64,7 +64,7 @@ static void fuse_iov_walk(FuseIov *c, void *buf, size_t n, int op)
 		size_t k = avail < n ? avail : n;
 		char *base = (char *)v->iov_base + c->off;
 
-		switch (op) {
+		switch (k ? op : FUSE_IOV_OP_SKIP) {
 		case FUSE_IOV_OP_READ:
 			memcpy(p, base, k);
 			p += k;
@@ -217,7 +217,7 @@ int fuse_iov_read_str(FuseIov *c, char *dst, size_t dst_size)
 
 		if (k > room)
 			k = room;
-		nul = memchr(base, '\0', k);
+		nul = k ? memchr(base, '\0', k) : NULL;
 		if (nul) {
 			size_t part = (size_t)(nul - base);
 
@@ -227,7 +227,8 @@ int fuse_iov_read_str(FuseIov *c, char *dst, size_t dst_size)
 			fuse_iov_walk(c, NULL, len + 1, FUSE_IOV_OP_SKIP);
 			return len > INT32_MAX ? -ENAMETOOLONG : (int)len;
 		}
-		memcpy(dst + len, base, k);
+		if (k)
+			memcpy(dst + len, base, k);
 		len += k;
 		left -= k;
 		if (len == dst_size)
