@@ -352,7 +352,7 @@ int fuse_do_read(FuseReq *req, const void *arg)
 	size = VFSD_MIN(size, fuse_iov_remaining(&tail));
 	cnt = fuse_iov_slice(&tail, size, fuse_slice, FUSE_IOV_MAX);
 	if (cnt < 0)
-		return cnt;
+		return -EINVAL;	/* more buffers than FUSE_IOV_MAX */
 	r = OPS(req)->read(FS(req), &req->ctx, req->hdr.nodeid, in->fh,
 			   in->offset, fuse_slice, cnt);
 	if (r < 0)
@@ -381,7 +381,7 @@ int fuse_do_write(FuseReq *req, const void *arg)
 	TRY(fuse_req_reserve(req, sizeof(out)));
 	cnt = fuse_iov_slice(&req->args, in->size, fuse_slice, FUSE_IOV_MAX);
 	if (cnt < 0)
-		return cnt;
+		return -EINVAL;	/* more buffers than FUSE_IOV_MAX */
 	r = OPS(req)->write(FS(req), &req->ctx, req->hdr.nodeid, in->fh,
 			    in->offset, fuse_slice, cnt, in->write_flags);
 	if (r < 0)

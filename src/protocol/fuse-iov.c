@@ -225,6 +225,9 @@ int fuse_iov_read_str(FuseIov *c, char *dst, size_t dst_size)
 			len += part;
 			dst[len] = '\0';
 			fuse_iov_walk(c, NULL, len + 1, FUSE_IOV_OP_SKIP);
+			/* the guest may have changed the bytes since memchr():
+			 * report what was actually copied */
+			len = strnlen(dst, len);
 			return len > INT32_MAX ? -ENAMETOOLONG : (int)len;
 		}
 		if (k)
