@@ -37,8 +37,9 @@ void fuse_dirbuf_init(FsDirBuf *buf, const FuseIov *reply, size_t size,
  * @next_off: offset of the following entry
  * @entry: READDIRPLUS lookup result (NULL writes a zeroed one)
  *
- * A name the guest could not use (empty or over NAME_MAX) is skipped and
- * reported as added, so the listing goes on.
+ * A name the guest could not use (empty or over NAME_MAX; no Linux
+ * filesystem produces one) is skipped and reported as added, so the
+ * listing goes on.
  * Return: true if the entry was added (or skipped), false if it did not fit.
  */
 bool fs_dirbuf_add(FsDirBuf *buf, const char *name, size_t namelen,

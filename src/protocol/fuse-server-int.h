@@ -88,6 +88,19 @@ typedef struct {
 	size_t tail_len;		/* bytes already written after body */
 } FuseReq;
 
+/*
+ * FuseHandler - serve one opcode (fuse_do_<opcode>() in fuse-do.c).
+ * @req: the request; @req->args is positioned after the fixed in-arg
+ * @arg: the fixed in-arg, copied out and zero-padded to the full struct
+ *       for guests that send the shorter compat form
+ *
+ * A handler validates what follows the fixed part, checks with
+ * fuse_req_reserve() that its reply fits before calling the backend, and
+ * stages the reply with fuse_req_body() or by writing after the header and
+ * setting @req->tail_len.
+ * Return: 0 to send the staged reply, or -errno to reply with that error
+ * (ignored for opcodes that have no reply).
+ */
 typedef int (*FuseHandler)(FuseReq *req, const void *arg);
 
 int fuse_req_reserve(FuseReq *req, size_t n);
