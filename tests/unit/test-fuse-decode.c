@@ -1184,6 +1184,53 @@ static void test_stats(void)
 	g_assert_null(fuse_server_opcode_name(7));
 }
 
+/* Random requests: whatever the guest sends, the reply stays inside the
+ * reply buffer and, when there is one, carries a consistent header. */
+static void test_random(void)
+{
+	GRand *rnd = g_rand_new_with_seed(12345);
+
+	setup(38);
+	for (unsigned iter = 0; iter < 20000; iter++) {
+		struct fuse_in_header *h = (void *)rb.buf;
+		SendOpts o = { 0 };
+		size_t extra = (size_t)g_rand_int_range(rnd, 0, 600);
+		uint32_t n;
+
+		fake_reset();
+		fake_rec.dir_entries = g_rand_int_range(rnd, 0, 4);
+		req_begin(&rb, (uint32_t)g_rand_int_range(rnd, 0, 56),
+			  (uint64_t)g_rand_int_range(rnd, 0, 4));
+		for (size_t i = 0; i < extra; i++) {
+			/* mostly printable, some NULs and slashes */
+			unsigned char c = (unsigned char)g_rand_int_range(
+				rnd, 0, 70);
+			rb.buf[rb.len++] = c < 4 ? 0 : c < 6 ? '/' : c + 40;
+		}
+		req_end(&rb);
+		if (g_rand_int_range(rnd, 0, 8) == 0)
+			h->len = (uint32_t)g_rand_int_range(rnd, 0, 700);
+		if (g_rand_int_range(rnd, 0, 16) == 0)
+			h->total_extlen = (uint16_t)g_rand_int_range(rnd, 0, 80);
+		if (h->opcode == FUSE_DESTROY || h->opcode == FUSE_INIT)
+			h->opcode = FUSE_GETATTR;
+		o.out_chunk = (size_t)g_rand_int_range(rnd, 0, 50);
+		o.in_chunk = (size_t)g_rand_int_range(rnd, 0, 50);
+		o.in_size = (size_t)g_rand_int_range(rnd, 1, 400);
+		o.empties = g_rand_boolean(rnd);
+		n = send_opts(&o);
+		g_assert_cmpuint(n, <=, o.in_size);
+		g_assert_cmpuint(reply[o.in_size], ==, 0x5a);
+		if (n) {
+			g_assert_cmpuint(n, >=, 16);
+			g_assert_cmpuint(reply_hdr()->len, ==, n);
+			g_assert_cmphex(reply_hdr()->unique, ==, UNIQUE);
+			g_assert_cmpint(reply_hdr()->error, <=, 0);
+		}
+	}
+	g_rand_free(rnd);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 static gint mt_calls;
@@ -1278,6 +1325,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/protocol/decode/bad-lengths", test_bad_lengths);
 	g_test_add_func("/protocol/decode/names", test_names);
 	g_test_add_func("/protocol/decode/batch-forget", test_batch_forget);
+	g_test_add_func("/protocol/decode/random", test_random);
 	g_test_add_func("/protocol/reply/too-small", test_reply_too_small);
 	g_test_add_func("/protocol/data/readdir", test_readdir);
 	g_test_add_func("/protocol/data/read-zero-copy", test_read_zero_copy);
