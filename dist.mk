@@ -93,6 +93,7 @@ EXTRA_DIST += \
 	debian/control \
 	debian/copyright \
 	debian/rules \
+	debian/virtiofsd.dirs \
 	debian/source/format \
 	$(NULL)
 

@@ -68,6 +68,7 @@ rpmfile=$(ls "$work"/rpm/RPMS/*/virtiofsd-"$version"-*.rpm 2>/dev/null | head -n
 rpm -qlp "$rpmfile" > "$work/rpm.list"
 expect "$work/rpm.list" "rpm $(basename "$rpmfile")" \
 	'^/usr/bin/virtiofsd$' \
+	'^/etc/virtiofsd/?$' \
 	'^/usr/lib/systemd/system/virtiofsd@\.socket$' \
 	'^/usr/lib/systemd/system/virtiofsd@\.service$' \
 	"$(man_re 1 'virtiofsd\.1')" \
@@ -91,6 +92,7 @@ debfile=$(ls "$work"/deb/virtiofsd_"$version"-*.deb 2>/dev/null | head -n 1)
 dpkg -c "$debfile" | awk '{ print $6 }' | sed 's|^\./|/|' > "$work/deb.list"
 expect "$work/deb.list" "deb $(basename "$debfile")" \
 	'^/usr/bin/virtiofsd$' \
+	'^/etc/virtiofsd/?$' \
 	'^(/usr)?/lib/systemd/system/virtiofsd@\.socket$' \
 	'^(/usr)?/lib/systemd/system/virtiofsd@\.service$' \
 	"$(man_re 1 'virtiofsd\.1')" \
