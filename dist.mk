@@ -85,6 +85,7 @@ EXTRA_DIST += \
 	systemd/virtiofsd@.service.in \
 	systemd/verify-units.sh \
 	man/gen-from-options.sh \
+	man/check-man.sh \
 	man/virtiofsd@.service.8.in \
 	data/50-virtiofsd.json.in \
 	data/check-packages.sh \
@@ -110,9 +111,14 @@ check-units: $(VFSD_UNITS) $(dist_man_MANS) $(nodist_man_MANS)
 	done; \
 	$(SHELL) $(srcdir)/systemd/verify-units.sh $(VFSD_UNITS) -- "$$@"
 
+# Every option in the daemon's --help is in virtiofsd(1).
+check-man: src/virtiofsd$(EXEEXT) man/virtiofsd.1
+	$(AM_V_at)m=man/virtiofsd.1; test -f $$m || m=$(srcdir)/$$m; \
+	$(SHELL) $(srcdir)/man/check-man.sh src/virtiofsd$(EXEEXT) $$m
+
 # Build the tarball, then an rpm and a deb from it, and check what they hold.
 check-packages: dist
 	$(SHELL) $(srcdir)/data/check-packages.sh \
 		$(abs_builddir)/$(distdir).tar.xz $(PACKAGE_VERSION)
 
-.PHONY: check-units check-packages
+.PHONY: check-units check-man check-packages

@@ -262,7 +262,7 @@ function man1(    i, d, head, o) {
 	print bold("-d") ", " bold("--debug")
 	print "Log debug messages; the same as \\fB\\-\\-log\\-level=debug\\fR."
 	print ".TP"
-	print bold("-o") " " ital("OPT") "[," ital("OPT") "]..."
+	print bold("-o") " " ital("OPT") "[," ital("OPT") "]..., " bold("--options") "=" ital("OPT") "[," ital("OPT") "]..."
 	print "Options in the syntax of QEMU\\(aqs C virtiofsd, for existing command lines"
 	print "and libvirt.  May be given more than once; see"
 	print ".B COMPATIBILITY OPTIONS"
