@@ -40,6 +40,9 @@ typedef struct {
 	 FUSE_FLOCK_LOCKS | FUSE_DO_READDIRPLUS | FUSE_READDIRPLUS_AUTO |      \
 	 FUSE_ASYNC_DIO | FUSE_PARALLEL_DIROPS | FUSE_MAX_PAGES)
 
+/* per-wait timeout for the frontend; 0: the library default */
+static int fx_timeout_ms;
+
 static inline void fx_dump_log(Fx *fx)
 {
 	g_autofree char *log = vu_daemon_log(fx->d);
@@ -62,6 +65,7 @@ static inline void fx_setup(Fx *fx, gconstpointer data)
 	fx->dir = fx->d->shared_dir;
 	vc.no_handshake = cfg && cfg->no_handshake;
 	vc.queue_size = cfg ? cfg->queue_size : 0;
+	vc.timeout_ms = fx_timeout_ms;
 	r = vu_front_new(fx->d->sock, fx->d->pidfd, &vc, &fx->vu);
 	if (r < 0) {
 		fx_dump_log(fx);
@@ -86,6 +90,11 @@ static inline void fx_teardown(Fx *fx, gconstpointer data)
 	(void)data;
 	if (!fx->d)
 		return;
+	if (fx->vu) {
+		/* nothing outside the reply buffers was written */
+		g_assert_cmpint(fx->c.overflow, ==, -1);
+		g_assert_cmpint(vu_front_canary_check(fx->vu), ==, -1);
+	}
 	vu_front_free(fx->vu);
 	fx->vu = NULL;
 	r = vu_daemon_wait(fx->d, 10000);

@@ -17,6 +17,27 @@ void fuse_client_init(FuseClient *c, VuFront *vu)
 	memset(c, 0, sizeof(*c));
 	c->vu = vu;
 	c->queue = FUSE_REQUEST_QUEUE;
+	c->overflow = -1;
+}
+
+/* Nothing may be written past a reply buffer or into a request buffer. */
+static void check_slack(FuseClient *c, const void *p, size_t len)
+{
+	long bad;
+
+	if (!p || c->overflow >= 0)
+		return;
+	bad = vu_front_check_slack(c->vu, p, len);
+	if (bad >= 0)
+		c->overflow = bad;
+}
+
+static void check_unchanged(FuseClient *c, const void *p, const void *orig,
+			    size_t len)
+{
+	if (c->overflow < 0 && len && memcmp(p, orig, len))
+		c->overflow = (long)vu_front_gpa(c->vu, p);
+	check_slack(c, p, len);
 }
 
 static int transport(FuseClient *c, int r)
@@ -102,6 +123,11 @@ int fuse_call(FuseClient *c, uint32_t opcode, uint64_t nodeid,
 	}
 	used = vu_front_call(c->vu, c->queue, out, nargs + 1, in,
 			     reply_size ? 2 : 1, c->indirect);
+	check_slack(c, oh, sizeof(*oh));
+	check_slack(c, body, reply_size);
+	for (unsigned i = 0; i < nargs; i++)
+		check_unchanged(c, out[i + 1].iov_base, args[i].iov_base,
+				args[i].iov_len);
 	if (used < 0) {
 		r = transport(c, used);
 		goto out;
@@ -156,6 +182,9 @@ int fuse_call_raw(FuseClient *c, unsigned queue, const void *req, size_t len,
 		in[nin++] = (struct iovec){ bb, body_room };
 	}
 	r = vu_front_call(c->vu, queue, out, nout, in, nin, c->indirect);
+	check_unchanged(c, rq, req, len);
+	check_slack(c, hb, hdr_room);
+	check_slack(c, bb, body_room);
 	if (r >= 0 && ret_reply) {
 		size_t n = 0;
 		if (hb) {

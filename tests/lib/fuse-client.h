@@ -27,6 +27,8 @@ typedef struct {
 	uint32_t uid, gid, pid; /* put in every in-header */
 	bool indirect;	     /* submit chains as indirect tables */
 	int transport_error; /* first transport failure, 0 if none */
+	long overflow;	     /* first guest RAM offset written outside a reply
+			      * buffer (or into a request buffer), -1 if none */
 	struct fuse_init_out init; /* filled by fuse_init() */
 } FuseClient;
 

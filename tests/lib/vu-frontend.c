@@ -48,7 +48,10 @@ typedef struct {
 	void **token;
 	bool *busy;
 	void **indirect; /* per head: indirect table buffer or NULL */
+	bool *raw;	 /* per head: published by vu_front_push_raw() */
 	unsigned inflight;
+	unsigned raw_done; /* raw chains seen in the used ring */
+	uint32_t raw_last_len;
 } Vq;
 
 struct VuFront {
@@ -508,7 +511,8 @@ static int vq_init(VuFront *f, unsigned i, size_t off)
 	q->token = calloc(n, sizeof(void *));
 	q->busy = calloc(n, sizeof(bool));
 	q->indirect = calloc(n, sizeof(void *));
-	if (!q->next_free || !q->chain_len || !q->chain_next || !q->token ||
+	q->raw = calloc(n, sizeof(bool));
+	if (!q->raw || !q->next_free || !q->chain_len || !q->chain_next || !q->token ||
 	    !q->busy || !q->indirect)
 		return -ENOMEM;
 	for (unsigned d = 0; d < n; d++)
@@ -607,6 +611,7 @@ void vu_front_free(VuFront *f)
 		free(q->token);
 		free(q->busy);
 		free(q->indirect);
+		free(q->raw);
 	}
 	if (f->sock >= 0)
 		close(f->sock);
@@ -745,10 +750,19 @@ int vu_front_poll(VuFront *f, unsigned qi, VuCompletion *ret)
 	uint16_t used = __atomic_load_n(used_idx_p(q), __ATOMIC_ACQUIRE);
 	UsedElem e;
 
-	if (used == q->last_used)
-		return 0;
-	e = used_ring(q)[q->last_used % q->num];
-	q->last_used++;
+	for (;;) {
+		if (used == q->last_used)
+			return 0;
+		e = used_ring(q)[q->last_used % q->num];
+		q->last_used++;
+		if (e.id < q->num && q->raw[e.id] && !q->busy[e.id]) {
+			q->raw[e.id] = false;
+			q->raw_done++;
+			q->raw_last_len = e.len;
+			continue;
+		}
+		break;
+	}
 	if (e.id >= q->num || !q->busy[e.id])
 		return -EPROTO;
 	ret->token = q->token[e.id];
@@ -857,7 +871,28 @@ VuDesc *vu_front_desc_table(VuFront *f, unsigned q)
 
 void vu_front_push_raw(VuFront *f, unsigned q, uint16_t head)
 {
+	if (head < f->q[q].num)
+		f->q[q].raw[head] = true;
 	publish(f, q, head);
+}
+
+unsigned vu_front_raw_done(VuFront *f, unsigned q, uint32_t *ret_last_len)
+{
+	if (ret_last_len)
+		*ret_last_len = f->q[q].raw_last_len;
+	return f->q[q].raw_done;
+}
+
+long vu_front_check_slack(VuFront *f, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t off = (size_t)(b - f->ram);
+	size_t end = ALIGN_UP(off + len, PAGE);
+
+	for (size_t i = off + len; i < end; i++)
+		if (f->ram[i] != VU_CANARY)
+			return (long)i;
+	return -1;
 }
 
 void vu_front_set_avail_idx(VuFront *f, unsigned qi, uint16_t idx)

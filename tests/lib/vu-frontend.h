@@ -215,8 +215,19 @@ int vu_front_wait_hangup(VuFront *f, int timeout_ms);
 
 /* Ring internals for raw descriptor tests. */
 VuDesc *vu_front_desc_table(VuFront *f, unsigned q);
-/* Publish @head on the avail ring (no descriptor bookkeeping) and kick. */
+/* Publish @head on the avail ring (no descriptor bookkeeping) and kick.
+ * Use descriptor indices from the top of the table: vu_front_submit() takes
+ * them from the bottom.  Its completion is counted, not returned, by
+ * vu_front_wait(). */
 void vu_front_push_raw(VuFront *f, unsigned q, uint16_t head);
+/* How many raw chains came back on @q; the last one's used length. */
+unsigned vu_front_raw_done(VuFront *f, unsigned q, uint32_t *ret_last_len);
+/**
+ * vu_front_check_slack() - check the rest of the last page of an allocated
+ * buffer [@p, @p + @len) still holds the canary.
+ * Return: -1 if intact, else the offset in guest RAM of the first bad byte.
+ */
+long vu_front_check_slack(VuFront *f, const void *p, size_t len);
 /* Set the avail index to @idx (e.g. far ahead of what was filled) and kick. */
 void vu_front_set_avail_idx(VuFront *f, unsigned q, uint16_t idx);
 /* Wait for the used index to move; Return: new used idx or -errno. */
