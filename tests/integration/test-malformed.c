@@ -681,7 +681,8 @@ static int fuse_raw(Fx *fx, unsigned queue, uint32_t opcode, uint64_t nodeid,
 	h->opcode = opcode;
 	h->unique = ++fx->c.unique;
 	h->nodeid = nodeid;
-	memcpy(req + sizeof(*h), body, blen);
+	if (blen)
+		memcpy(req + sizeof(*h), body, blen);
 	memset(&rep, 0, sizeof(rep));
 	used = fuse_call_raw(&fx->c, queue, req, sizeof(*h) + blen, sizeof(*h),
 			     hdr_room, body_room, &rep, sizeof(rep));
