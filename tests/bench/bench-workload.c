@@ -102,6 +102,21 @@ typedef struct {
 	uint64_t forgets;
 } Run;
 
+static const char *opname(uint32_t opcode)
+{
+	switch (opcode) {
+	case FUSE_LOOKUP: return "LOOKUP";
+	case FUSE_GETATTR: return "GETATTR";
+	case FUSE_READ: return "READ";
+	case FUSE_WRITE: return "WRITE";
+	case FUSE_CREATE: return "CREATE";
+	case FUSE_RELEASE: return "RELEASE";
+	case FUSE_UNLINK: return "UNLINK";
+	case FUSE_READDIRPLUS: return "READDIRPLUS";
+	default: return "?";
+	}
+}
+
 static uint64_t now_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -422,8 +437,8 @@ static int complete(Run *r, Slot *s, size_t body_len, char *msg, size_t msglen)
 		g_assert_not_reached();
 	}
 bad_len:
-	snprintf(msg, msglen, "opcode %u: reply body of %zu bytes, expected %s%u",
-		 s->opcode, body_len, r->w == BENCH_READDIRPLUS ? "<= " : "",
+	snprintf(msg, msglen, "%s: reply body of %zu bytes, expected %s%u",
+		 opname(s->opcode), body_len, r->w == BENCH_READDIRPLUS ? "<= " : "",
 		 s->body_room);
 	return -EBADMSG;
 }
@@ -529,13 +544,13 @@ static int reply_check(Slot *s, uint32_t used, char *msg, size_t msglen)
 	    oh->len > sizeof(*oh) + s->body_room || oh->unique != s->unique ||
 	    oh->error > 0 || oh->error < -4095) {
 		snprintf(msg, msglen,
-			 "opcode %u: malformed reply (used %u, len %u, unique %llu of %llu, error %d)",
-			 s->opcode, used, oh->len, (unsigned long long)oh->unique,
+			 "%s: malformed reply (used %u, len %u, unique %llu of %llu, error %d)",
+			 opname(s->opcode), used, oh->len, (unsigned long long)oh->unique,
 			 (unsigned long long)s->unique, oh->error);
 		return -EBADMSG;
 	}
 	if (oh->error) {
-		snprintf(msg, msglen, "opcode %u failed: %s", s->opcode,
+		snprintf(msg, msglen, "%s failed: %s", opname(s->opcode),
 			 g_strerror(-oh->error));
 		return oh->error;
 	}

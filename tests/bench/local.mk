@@ -1,7 +1,7 @@
 # tests/bench: vfsd-bench, requests/s and daemon CPU per request for a set
 # of FUSE workloads, against our daemon and QEMU's C virtiofsd.  Not part of
-# `make check`; `make bench` builds and runs it (BENCH_ARGS adds options,
-# e.g. BENCH_ARGS='--depth=1,64' or '--quick').
+# `make check`; `make bench` builds and runs it (BENCH_POOLS, BENCH_DEPTHS
+# and BENCH_ARGS change it, e.g. BENCH_ARGS=--quick).  See README.md here.
 noinst_PROGRAMS += tests/bench/vfsd-bench
 tests_bench_vfsd_bench_SOURCES = \
 	tests/bench/vfsd-bench.c \
@@ -19,8 +19,10 @@ tests_bench_vfsd_bench_LDADD = \
 BENCH_DAEMONS = --daemon='$(abs_top_builddir)/src/virtiofsd'
 BENCH_PEER = $(if $(QEMU_VIRTIOFSD),--daemon='$(QEMU_VIRTIOFSD)')
 BENCH_POOLS = 0
+BENCH_DEPTHS = 1,64
 
 bench: tests/bench/vfsd-bench src/virtiofsd
 	$(abs_top_builddir)/tests/bench/vfsd-bench $(BENCH_DAEMONS) $(BENCH_PEER) \
-		--thread-pool-size=$(BENCH_POOLS) $(BENCH_ARGS)
+		--thread-pool-size=$(BENCH_POOLS) --depth=$(BENCH_DEPTHS) $(BENCH_ARGS)
 .PHONY: bench
+EXTRA_DIST += tests/bench/README.md
