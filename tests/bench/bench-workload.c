@@ -93,6 +93,10 @@ typedef struct {
 	uint64_t seq;			/* READ/WRITE position counter */
 	/* LOOKUP: completed lookups of lookup_node not yet forgotten */
 	uint64_t lookup_node, lookup_count;
+	/* CREATE+UNLINK: a fresh directory for each run (a directory that
+	 * held many entries stays slower), named cu_name in create_dir */
+	uint64_t cu_dir;
+	char cu_name[32];
 	/* READDIRPLUS: completed listings and the requests they took */
 	uint64_t listings, listing_reqs;
 	/* forgets */
@@ -230,7 +234,7 @@ static void prepare(Run *r, Slot *s)
 				.umask = 022,
 			};
 
-			build(r, s, FUSE_CREATE, t->create_dir, &in, sizeof(in),
+			build(r, s, FUSE_CREATE, r->cu_dir, &in, sizeof(in),
 			      name, 0, sizeof(struct fuse_entry_out) +
 					       sizeof(struct fuse_open_out));
 		} else if (s->step == 1) {
@@ -242,8 +246,7 @@ static void prepare(Run *r, Slot *s)
 			build(r, s, FUSE_RELEASE, s->node, &in, sizeof(in),
 			      NULL, 0, 0);
 		} else {
-			build(r, s, FUSE_UNLINK, t->create_dir, NULL, 0, name,
-			      0, 0);
+			build(r, s, FUSE_UNLINK, r->cu_dir, NULL, 0, name, 0, 0);
 		}
 		break;
 	case BENCH_READDIRPLUS: {
@@ -443,9 +446,20 @@ bad_len:
 	return -EBADMSG;
 }
 
-/* Per-slot set-up and tear-down done with plain synchronous calls. */
+/* Per-run set-up and tear-down done with plain synchronous calls. */
 static int slots_setup(Run *r)
 {
+	if (r->w == BENCH_CREATE_UNLINK) {
+		struct fuse_entry_out e;
+		int k;
+
+		snprintf(r->cu_name, sizeof(r->cu_name), "run%llu",
+			 (unsigned long long)r->t->fc->unique);
+		k = fuse_mkdir(r->t->fc, r->t->create_dir, r->cu_name, 0755, 0, &e);
+		if (k < 0)
+			return k;
+		r->cu_dir = e.nodeid;
+	}
 	for (unsigned i = 0; i < r->cfg->depth; i++) {
 		Slot *s = &r->slots[i];
 
@@ -456,12 +470,6 @@ static int slots_setup(Run *r)
 			if (k < 0)
 				return k;
 			s->fh = o.fh;
-		} else if (r->w == BENCH_CREATE_UNLINK) {
-			char name[32];
-
-			/* a left-over from an interrupted run would fail O_EXCL */
-			snprintf(name, sizeof(name), "c%u", i);
-			fuse_unlink(r->t->fc, r->t->create_dir, name);
 		}
 	}
 	return 0;
@@ -479,9 +487,13 @@ static void slots_teardown(Run *r)
 			snprintf(name, sizeof(name), "c%u", i);
 			if (s->step == 1)
 				fuse_release(r->t->fc, s->node, s->fh, O_RDWR);
-			fuse_unlink(r->t->fc, r->t->create_dir, name);
+			fuse_unlink(r->t->fc, r->cu_dir, name);
 			forget_add(r, s->node, 1);
 		}
+	}
+	if (r->cu_dir) {
+		fuse_rmdir(r->t->fc, r->t->create_dir, r->cu_name);
+		forget_add(r, r->cu_dir, 1);
 	}
 }
 

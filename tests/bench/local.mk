@@ -20,9 +20,10 @@ BENCH_DAEMONS = --daemon='$(abs_top_builddir)/src/virtiofsd'
 BENCH_PEER = $(if $(QEMU_VIRTIOFSD),--daemon='$(QEMU_VIRTIOFSD)')
 BENCH_POOLS = 0
 BENCH_DEPTHS = 1,64
+BENCH_TIMING = --seconds=1 --repeat=2
 
 bench: tests/bench/vfsd-bench src/virtiofsd
 	$(abs_top_builddir)/tests/bench/vfsd-bench $(BENCH_DAEMONS) $(BENCH_PEER) \
-		--thread-pool-size=$(BENCH_POOLS) --depth=$(BENCH_DEPTHS) $(BENCH_ARGS)
+		--thread-pool-size=$(BENCH_POOLS) --depth=$(BENCH_DEPTHS) $(BENCH_TIMING) $(BENCH_ARGS)
 .PHONY: bench
 EXTRA_DIST += tests/bench/README.md

@@ -45,6 +45,7 @@ static struct {
 	char *opts;
 	double seconds;
 	gint64 requests;
+	int repeat;
 	int entries;
 	int file_mib;
 	int readdir_size;
@@ -56,6 +57,7 @@ static struct {
 	.pools = NULL,
 	.opts = NULL,
 	.seconds = 2.0,
+	.repeat = 1,
 	.entries = 10000,
 	.file_mib = 64,
 	.readdir_size = 4096,
@@ -79,6 +81,9 @@ static GOptionEntry option_entries[] = {
 	  "Run each workload this long (default: 2)", "S" },
 	{ "requests", 'n', 0, G_OPTION_ARG_INT64, &opt.requests,
 	  "Run each workload for this many requests instead of a time", "N" },
+	{ "repeat", 'r', 0, G_OPTION_ARG_INT, &opt.repeat,
+	  "Run each workload N times, daemons taking turns, and report each daemon's fastest run (default: 1)",
+	  "N" },
 	{ "entries", 0, 0, G_OPTION_ARG_INT, &opt.entries,
 	  "Entries in the READDIRPLUS directory (default: 10000)", "N" },
 	{ "file-size", 0, 0, G_OPTION_ARG_INT, &opt.file_mib,
@@ -285,131 +290,172 @@ static unsigned pow2_at_least(unsigned n)
 	return p;
 }
 
-/*
- * Start daemon @di with thread pool @pool and run every (depth, workload)
- * for it, filling @rows (in order).  Return: number of failed rows.
- */
-static unsigned run_daemon(const DaemonSpec *d, unsigned di, int pool,
-			   const char *shared, const char *workdir,
-			   GArray *depths, GArray *wls, const BenchRunConfig *base,
-			   GArray *rows)
+typedef struct {
+	const DaemonSpec *spec;
+	unsigned di;
+	int pool;	/* -1: daemon's default */
+	BenchProc p;
+	Conn c;
+	bool broken;
+} Instance;
+
+/* Start the daemon, connect, INIT and look up the workloads' nodes. */
+static void instance_start(Instance *in, const char *shared,
+			   const char *workdir, unsigned maxdepth,
+			   const BenchRunConfig *base)
 {
 	g_autoptr(GPtrArray) av = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *cmdline = NULL;
-	g_autofree char *rundir = g_strdup_printf("%s/run-%u-%d", workdir, di, pool);
-	unsigned failed = 0, maxdepth = 0, nproc = 0;
+	g_autofree char *rundir = g_strdup_printf("%s/run-%u-%d", workdir,
+						  in->di, in->pool);
+	const char *label = in->spec->label;
 	VuFrontConfig fcfg = { 0 };
-	Conn c = { 0 };
-	BenchProc p;
+	unsigned nproc = 0;
 	uint64_t ns;
-	char st[32];
-	bool broken = false;
 	int r;
 
-	for (guint i = 0; i < depths->len; i++)
-		maxdepth = MAX(maxdepth, (unsigned)g_array_index(depths, int, i));
-	g_ptr_array_add(av, g_strdup(d->argv[0]));
+	g_ptr_array_add(av, g_strdup(in->spec->argv[0]));
 	g_ptr_array_add(av, g_strdup("-o"));
 	g_ptr_array_add(av, g_strdup_printf("source=%s,%s", shared,
 					    opt.opts ? opt.opts : "cache=auto"));
-	if (pool >= 0)
-		g_ptr_array_add(av, g_strdup_printf("--thread-pool-size=%d", pool));
-	for (char **a = d->argv + 1; *a; a++)
+	if (in->pool >= 0)
+		g_ptr_array_add(av, g_strdup_printf("--thread-pool-size=%d",
+						    in->pool));
+	for (char **a = in->spec->argv + 1; *a; a++)
 		g_ptr_array_add(av, g_strdup(*a));
 	g_ptr_array_add(av, NULL);
 	cmdline = g_strjoinv(" ", (char **)av->pdata);
-	printf("# %s: %s --fd=N\n", d->label, cmdline);
+	printf("# %s: %s --fd=N\n", label, cmdline);
 	fflush(stdout);
 
+	in->broken = true;
 	g_mkdir_with_parents(rundir, 0755);
-	r = bench_proc_start((char **)av->pdata, rundir, &p);
+	r = bench_proc_start((char **)av->pdata, rundir, &in->p);
 	if (r < 0) {
-		fprintf(stderr, "%s: cannot start: %s\n", d->label, g_strerror(-r));
-		broken = true;
-		goto rows;
+		fprintf(stderr, "%s: cannot start: %s\n", label, g_strerror(-r));
+		in->p.pid = -1;
+		return;
 	}
 	fcfg.queue_size = MIN(1024u, pow2_at_least(MAX(128u, maxdepth *
 						       (base->page_descs ? 1u : 4u))));
 	fcfg.ram_size = (32u << 20) + (size_t)maxdepth * (256u << 10);
 	fcfg.timeout_ms = 30000;
-	r = vu_front_new(p.sock, p.pidfd, &fcfg, &c.vu);
+	r = vu_front_new(in->p.sock, in->p.pidfd, &fcfg, &in->c.vu);
 	if (r < 0) {
-		fprintf(stderr, "%s: vhost-user handshake failed: %s\n",
-			d->label, g_strerror(-r));
-		broken = true;
-		goto rows;
+		fprintf(stderr, "%s: vhost-user handshake failed: %s\n", label,
+			g_strerror(-r));
+		return;
 	}
-	p.sock = -1; /* the frontend owns it now */
-	fuse_client_init(&c.fc, c.vu);
-	r = conn_setup(&c, (unsigned)opt.entries, (uint64_t)opt.file_mib << 20);
-	if (r < 0) {
-		broken = true;
-		goto rows;
-	}
+	in->p.sock = -1; /* the frontend owns it now */
+	fuse_client_init(&in->c.fc, in->c.vu);
+	if (conn_setup(&in->c, (unsigned)opt.entries,
+		       (uint64_t)opt.file_mib << 20) < 0)
+		return;
 	if (base->page_descs &&
-	    !(vu_front_features(c.vu) & (1ull << VU_F_INDIRECT_DESC))) {
-		fprintf(stderr, "%s: no indirect descriptors offered\n", d->label);
-		broken = true;
-		goto rows;
+	    !(vu_front_features(in->c.vu) & (1ull << VU_F_INDIRECT_DESC))) {
+		fprintf(stderr, "%s: no indirect descriptors offered (try --flat)\n",
+			label);
+		return;
 	}
-	if (bench_cpu_tree(p.pid, &ns, &nproc) == 0)
+	if (bench_cpu_tree(in->p.pid, &ns, &nproc) == 0)
 		printf("# %s: pid %d, %u process(es) in its tree, max_write %u, queue size %u, %s\n",
-		       d->label, (int)p.pid, nproc, c.fc.init.max_write,
-		       vu_front_queue_size(c.vu),
+		       label, (int)in->p.pid, nproc, in->c.fc.init.max_write,
+		       vu_front_queue_size(in->c.vu),
 		       base->page_descs ? "indirect, page-sized data descriptors" :
 					  "direct chains, one descriptor per buffer");
 	fflush(stdout);
+	in->broken = false;
+}
 
-rows:
-	for (guint i = 0; i < depths->len; i++) {
-		for (guint j = 0; j < wls->len; j++) {
-			BenchRunConfig cfg = *base;
-			Row row = {
-				.daemon = di,
-				.pool = pool,
-				.depth = (unsigned)g_array_index(depths, int, i),
-				.w = (BenchWorkloadId)g_array_index(wls, int, j),
-			};
+/* Disconnect; the daemon must exit 0.  Return: 1 if it did not, else 0. */
+static unsigned instance_stop(Instance *in)
+{
+	unsigned failed = 0;
+	char st[32];
+	int r;
 
-			cfg.depth = row.depth;
-			if (broken) {
-				snprintf(row.res.msg, sizeof(row.res.msg),
-					 "daemon not usable (see above)");
-			} else {
-				r = bench_workload_run(&c.t, row.w, &cfg, p.pid,
-						       &row.res);
-				row.ran = true;
-				if (r < 0) {
-					snprintf(row.res.msg, sizeof(row.res.msg),
-						 "transport failure: %s",
-						 g_strerror(-r));
-					broken = true;
-				}
-				row.ok = r == 0 && !row.res.error;
-			}
-			if (!row.ok)
-				failed++;
-			print_row(d, &row);
-			g_array_append_val(rows, row);
-		}
+	if (in->c.vu) {
+		if (!in->broken && in->c.t.file_fh)
+			fuse_release(&in->c.fc, in->c.t.file_node,
+				     in->c.t.file_fh, O_RDWR);
+		vu_front_free(in->c.vu); /* closes the socket: the daemon exits */
+		in->c.vu = NULL;
 	}
-
-	if (c.vu) {
-		if (!broken && c.t.file_fh)
-			fuse_release(&c.fc, c.t.file_node, c.t.file_fh, O_RDWR);
-		vu_front_free(c.vu); /* closes the socket: the daemon exits */
-	}
-	if (p.pid > 0) {
-		r = bench_proc_stop(&p, 5000);
-		bench_proc_status(&p, st, sizeof(st));
-		if (r < 0 || !WIFEXITED(p.status) || broken) {
-			fprintf(stderr, "%s: daemon %s%s\n", d->label, st,
+	if (in->p.pid > 0) {
+		r = bench_proc_stop(&in->p, 5000);
+		bench_proc_status(&in->p, st, sizeof(st));
+		if (r < 0 || !WIFEXITED(in->p.status) ||
+		    WEXITSTATUS(in->p.status) || in->broken) {
+			fprintf(stderr, "%s (pool %d): daemon %s%s\n",
+				in->spec->label, in->pool, st,
 				r < 0 ? " (killed: did not exit on disconnect)" : "");
-			bench_proc_log_tail(&p, 30);
-			if (!WIFEXITED(p.status) && !broken)
+			bench_proc_log_tail(&in->p, 30);
+			if (!in->broken)
 				failed++;
 		}
-		g_free(p.log_path);
+		g_free(in->p.log_path);
+	}
+	return failed;
+}
+
+/*
+ * Run one (depth, workload) on every instance, @repeat times round-robin so
+ * that drift (page cache, directory growth) hits all daemons alike; keep
+ * each instance's fastest run.  Return: number of failed rows.
+ */
+static unsigned run_round(Instance *ins, unsigned nins, unsigned depth,
+			  BenchWorkloadId w, const BenchRunConfig *base,
+			  unsigned repeat, GArray *rows)
+{
+	g_autofree Row *best = g_new0(Row, nins);
+	BenchRunConfig cfg = *base;
+	unsigned failed = 0;
+
+	cfg.depth = depth;
+	for (unsigned i = 0; i < nins; i++) {
+		best[i].daemon = ins[i].di;
+		best[i].pool = ins[i].pool;
+		best[i].depth = depth;
+		best[i].w = w;
+		best[i].ok = true;
+	}
+	for (unsigned rep = 0; rep < repeat; rep++) {
+		for (unsigned i = 0; i < nins; i++) {
+			Row *b = &best[i];
+			BenchResult res;
+			int r;
+
+			if (!b->ok)
+				continue;
+			if (ins[i].broken) {
+				snprintf(b->res.msg, sizeof(b->res.msg),
+					 "daemon not usable (see above)");
+				b->ok = false;
+				continue;
+			}
+			r = bench_workload_run(&ins[i].c.t, w, &cfg,
+					       ins[i].p.pid, &res);
+			if (r < 0) {
+				snprintf(res.msg, sizeof(res.msg),
+					 "transport failure: %s", g_strerror(-r));
+				ins[i].broken = true;
+			}
+			if (r < 0 || res.error) {
+				b->res = res;
+				b->ok = false;
+				continue;
+			}
+			if (!b->ran || res.ops / res.seconds >
+					       b->res.ops / b->res.seconds)
+				b->res = res;
+			b->ran = true;
+		}
+	}
+	for (unsigned i = 0; i < nins; i++) {
+		if (!best[i].ok)
+			failed++;
+		print_row(ins[i].spec, &best[i]);
+		g_array_append_val(rows, best[i]);
 	}
 	return failed;
 }
@@ -477,7 +523,8 @@ int main(int argc, char **argv)
 	g_autofree char *shared = NULL;
 	BenchRunConfig base = { 0 };
 	DaemonSpec *ds;
-	unsigned nd, failed = 0;
+	unsigned nd, nins, maxdepth = 0, failed = 0;
+	Instance *ins;
 	char per[64];
 	int r;
 
@@ -506,11 +553,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vfsd-bench: %s\n", error->message);
 		return 2;
 	}
-	for (guint i = 0; i < depths->len; i++)
+	for (guint i = 0; i < depths->len; i++) {
 		if (g_array_index(depths, int, i) < 1) {
 			fprintf(stderr, "vfsd-bench: depth must be 1..%d\n", MAX_DEPTH);
 			return 2;
 		}
+		maxdepth = MAX(maxdepth, (unsigned)g_array_index(depths, int, i));
+	}
 	wls = g_array_new(FALSE, FALSE, sizeof(int));
 	if (opt.workloads) {
 		g_auto(GStrv) v = g_strsplit(opt.workloads, ",", -1);
@@ -528,9 +577,9 @@ int main(int argc, char **argv)
 		for (int w = 0; w < BENCH_WORKLOAD_MAX; w++)
 			g_array_append_val(wls, w);
 	}
-	if (opt.entries < 1 || opt.file_mib < 1 || opt.readdir_size < 256 ||
+	if (opt.repeat < 1 || opt.entries < 1 || opt.file_mib < 1 || opt.readdir_size < 256 ||
 	    opt.readdir_size > 131072 || opt.seconds <= 0 || opt.requests < 0) {
-		fprintf(stderr, "vfsd-bench: bad --entries, --file-size, --readdir-size, --seconds or --requests\n");
+		fprintf(stderr, "vfsd-bench: bad --entries, --file-size, --readdir-size, --seconds, --requests or --repeat\n");
 		return 2;
 	}
 
@@ -586,13 +635,27 @@ int main(int argc, char **argv)
 	printf("# units: pair = CREATE+RELEASE+UNLINK (3 requests); listing = one full READDIRPLUS pass over the directory\n");
 	fflush(stdout);
 
+	nins = pools->len * nd;
+	ins = g_new0(Instance, nins);
 	for (guint p = 0; p < pools->len; p++)
 		for (unsigned d = 0; d < nd; d++) {
-			if (p == 0 && d == 0)
-				print_header();
-			failed += run_daemon(&ds[d], d, g_array_index(pools, int, p),
-					     shared, workdir, depths, wls, &base, rows);
+			Instance *in = &ins[p * nd + d];
+
+			in->spec = &ds[d];
+			in->di = d;
+			in->pool = g_array_index(pools, int, p);
+			instance_start(in, shared, workdir, maxdepth, &base);
 		}
+	print_header();
+	for (guint q = 0; q < depths->len; q++)
+		for (guint w = 0; w < wls->len; w++)
+			failed += run_round(ins, nins,
+					    (unsigned)g_array_index(depths, int, q),
+					    (BenchWorkloadId)g_array_index(wls, int, w),
+					    &base, (unsigned)opt.repeat, rows);
+	for (unsigned i = 0; i < nins; i++)
+		failed += instance_stop(&ins[i]);
+	g_free(ins);
 	if (nd > 1)
 		print_comparison(ds, nd, rows, pools, depths, wls);
 
