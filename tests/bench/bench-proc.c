@@ -48,10 +48,9 @@ int bench_proc_start(char **argv, const char *workdir, BenchProc *ret)
 	if (logfd < 0)
 		goto fail_errno;
 
-	g_ptr_array_add(av, g_strdup(argv[0]));
-	g_ptr_array_add(av, g_strdup_printf("--fd=%d", lfd));
-	for (char **a = argv + 1; *a; a++)
+	for (char **a = argv; *a; a++)
 		g_ptr_array_add(av, g_strdup(*a));
+	g_ptr_array_add(av, g_strdup_printf("--fd=%d", lfd));
 	g_ptr_array_add(av, NULL);
 
 	pid = fork();
@@ -65,7 +64,7 @@ int bench_proc_start(char **argv, const char *workdir, BenchProc *ret)
 		dup2(logfd, 1);
 		dup2(logfd, 2);
 		fcntl(lfd, F_SETFD, 0); /* the one fd the daemon inherits */
-		execv(av->pdata[0], (char **)av->pdata);
+		execvp(av->pdata[0], (char **)av->pdata);
 		dprintf(2, "exec %s: %s\n", (char *)av->pdata[0], strerror(errno));
 		_exit(127);
 	}

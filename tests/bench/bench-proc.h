@@ -20,9 +20,10 @@ typedef struct {
 } BenchProc;
 
 /**
- * bench_proc_start() - start `ARGV[0] --fd=N ARGV[1..]` with a listening
- * socket created (and connected to) in @workdir.
- * @argv: NULL-terminated; the daemon binary first
+ * bench_proc_start() - start `ARGV... --fd=N` with a listening socket
+ * created (and connected to) in @workdir.
+ * @argv: NULL-terminated; the daemon binary first (or a wrapper such as
+ *	`perf record --`, which passes the inherited socket on)
  * @workdir: where the socket and the log file go
  * @ret: filled on success
  * Return: 0, or -errno (socket, fork, or exec set-up failure).

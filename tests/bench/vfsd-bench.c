@@ -22,6 +22,9 @@
 #include "tests/lib/vu-daemon.h"
 
 #define MAX_DEPTH 256
+/* descriptors of the longest direct chain (WRITE: header, args, data,
+ * out-header, body); the ring holds at most 1024 */
+#define FLAT_DESCS 5u
 
 typedef struct {
 	char *label;	/* short name for the table */
@@ -53,6 +56,7 @@ static struct {
 	gboolean quick;
 	gboolean keep;
 	char *workdir;
+	char *wrap;
 } opt = {
 	.pools = NULL,
 	.opts = NULL,
@@ -99,6 +103,9 @@ static GOptionEntry option_entries[] = {
 	{ "workdir", 0, 0, G_OPTION_ARG_FILENAME, &opt.workdir,
 	  "Put the shared directory and sockets here (default: a new temporary directory)",
 	  "DIR" },
+	{ "wrap", 0, 0, G_OPTION_ARG_STRING, &opt.wrap,
+	  "Run every daemon under this command, e.g. \"perf record -g -o FILE --\" (its CPU is counted too)",
+	  "CMD" },
 	{ "keep", 0, 0, G_OPTION_ARG_NONE, &opt.keep,
 	  "Keep the work directory (daemon logs) afterwards", NULL },
 	{ NULL }
@@ -314,6 +321,17 @@ static void instance_start(Instance *in, const char *shared,
 	uint64_t ns;
 	int r;
 
+	if (opt.wrap) {
+		g_auto(GStrv) wv = NULL;
+
+		if (!g_shell_parse_argv(opt.wrap, NULL, &wv, NULL)) {
+			fprintf(stderr, "%s: cannot parse --wrap\n", label);
+			in->broken = true;
+			return;
+		}
+		for (char **a = wv; *a; a++)
+			g_ptr_array_add(av, g_strdup(*a));
+	}
 	g_ptr_array_add(av, g_strdup(in->spec->argv[0]));
 	g_ptr_array_add(av, g_strdup("-o"));
 	g_ptr_array_add(av, g_strdup_printf("source=%s,%s", shared,
@@ -337,7 +355,7 @@ static void instance_start(Instance *in, const char *shared,
 		return;
 	}
 	fcfg.queue_size = MIN(1024u, pow2_at_least(MAX(128u, maxdepth *
-						       (base->page_descs ? 1u : 4u))));
+						       (base->page_descs ? 1u : FLAT_DESCS))));
 	fcfg.ram_size = (32u << 20) + (size_t)maxdepth * (256u << 10);
 	fcfg.timeout_ms = 30000;
 	r = vu_front_new(in->p.sock, in->p.pidfd, &fcfg, &in->c.vu);
@@ -559,6 +577,11 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		maxdepth = MAX(maxdepth, (unsigned)g_array_index(depths, int, i));
+	}
+	if (opt.flat && maxdepth * FLAT_DESCS > 1024) {
+		fprintf(stderr, "vfsd-bench: --flat allows a depth of at most %u\n",
+			1024 / FLAT_DESCS);
+		return 2;
 	}
 	wls = g_array_new(FALSE, FALSE, sizeof(int));
 	if (opt.workloads) {
