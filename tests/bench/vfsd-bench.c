@@ -53,6 +53,7 @@ static struct {
 	int file_mib;
 	int readdir_size;
 	gboolean flat;
+	gboolean event_idx;
 	gboolean quick;
 	gboolean keep;
 	char *workdir;
@@ -96,6 +97,9 @@ static GOptionEntry option_entries[] = {
 	  "READDIRPLUS reply buffer in bytes (default: 4096, as the kernel)", "N" },
 	{ "flat", 0, 0, G_OPTION_ARG_NONE, &opt.flat,
 	  "One descriptor per buffer in direct chains, instead of the kernel's page-sized descriptors in indirect tables",
+	  NULL },
+	{ "event-idx", 0, 0, G_OPTION_ARG_NONE, &opt.event_idx,
+	  "Negotiate VIRTIO_RING_F_EVENT_IDX, as guests do: replies are notified only while the bench waits",
 	  NULL },
 	{ "quick", 0, 0, G_OPTION_ARG_NONE, &opt.quick,
 	  "Smoke run: 300 requests per workload, 300 directory entries, 8 MiB file",
@@ -358,6 +362,7 @@ static void instance_start(Instance *in, const char *shared,
 						       (base->page_descs ? 1u : FLAT_DESCS))));
 	fcfg.ram_size = (32u << 20) + (size_t)maxdepth * (256u << 10);
 	fcfg.timeout_ms = 30000;
+	fcfg.want_event_idx = opt.event_idx;
 	r = vu_front_new(in->p.sock, in->p.pidfd, &fcfg, &in->c.vu);
 	if (r < 0) {
 		fprintf(stderr, "%s: vhost-user handshake failed: %s\n", label,
@@ -376,11 +381,13 @@ static void instance_start(Instance *in, const char *shared,
 		return;
 	}
 	if (bench_cpu_tree(in->p.pid, &ns, &nproc) == 0)
-		printf("# %s: pid %d, %u process(es) in its tree, max_write %u, queue size %u, %s\n",
+		printf("# %s: pid %d, %u process(es) in its tree, max_write %u, queue size %u, %s, %s\n",
 		       label, (int)in->p.pid, nproc, in->c.fc.init.max_write,
 		       vu_front_queue_size(in->c.vu),
 		       base->page_descs ? "indirect, page-sized data descriptors" :
-					  "direct chains, one descriptor per buffer");
+					  "direct chains, one descriptor per buffer",
+		       vu_front_features(in->c.vu) & (1ull << VU_F_EVENT_IDX) ?
+			       "event idx" : "no event idx");
 	fflush(stdout);
 	in->broken = false;
 }
