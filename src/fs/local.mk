@@ -4,8 +4,8 @@ src_fs_libfs_a_SOURCES = \
 	src/fs/fs-ops.h \
 	src/fs/passthrough.c \
 	src/fs/passthrough.h \
-	src/fs/inode-store.c \
-	src/fs/inode-store.h \
+	src/fs/inode-table.c \
+	src/fs/inode-table.h \
 	src/fs/creds.c \
 	src/fs/creds.h \
 	$(NULL)
