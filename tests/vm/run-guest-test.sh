@@ -1,0 +1,115 @@
+#!/bin/sh
+# Guest test: boot a Linux guest under QEMU on the daemon, run
+# guest-test.sh against the virtio-fs mount, then check the shared
+# directory from the host.  TAP output.  Without QEMU or kernel assets it
+# skips, unless $CI is set, where it fails.  VFSD_PEER=qemu runs it
+# against QEMU's virtiofsd instead, for comparison.
+set -u
+
+srcdir=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/vfsd-vm.XXXXXX")
+. "$srcdir/vm-lib.sh"
+trap 'vm_stop_daemon; rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
+
+guest_checks="write_append_read rename unlink mkdir_rmdir readdir_1000
+symlink_readlink hardlink_nlink chmod chown truncate utimes statfs fsync
+xattr mkfifo tmpfile hostfile_read bigfile_256m"
+
+n=0
+failed=0
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=1
+	echo "not ok $n - $1"
+}
+t() {
+	name=$1
+	shift
+	if "$@" > /dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
+}
+
+why=$(vm_missing)
+if [ -n "$why" ]; then
+	if [ -n "${CI:-}" ]; then
+		echo "1..1"
+		echo "not ok 1 - guest test cannot run: $why"
+		exit 1
+	fi
+	echo "1..0 # SKIP $why"
+	exit 0
+fi
+
+share=$work/share
+mkdir -p "$share"
+head -c 4194304 /dev/urandom > "$share/hostfile"
+host_sum=$(sha256sum "$share/hostfile" | cut -d ' ' -f 1)
+console=$work/console.log
+dlog=$work/daemon.log
+start=$(date +%s)
+
+if ! vm_build_initramfs "$srcdir/guest-test.sh"; then
+	not_ok "build initramfs"
+elif ! vm_start_daemon "$share" "$dlog"; then
+	not_ok "daemon starts ($daemon)"
+else
+	vm_boot "$console"
+	rc=$?
+	vm_stop_daemon
+	[ "$rc" = 0 ] || echo "# qemu exited with status $rc"
+fi
+end=$(date +%s)
+echo "# guest run took $((end - start)) s with $daemon"
+touch "$console" "$dlog"
+# The serial console ends lines with CR LF.
+tr -d '\r' < "$console" > "$console.txt" && mv "$console.txt" "$console"
+
+t "guest booted, mounted and finished" grep -q '^GUEST-RESULT:' "$console"
+for c in $guest_checks; do
+	if grep -q "^CHECK ok $c\$" "$console"; then
+		ok "guest: $c"
+	else
+		not_ok "guest: $c"
+	fi
+done
+
+# Host view of what the guest left behind.
+t "host: renamed file has the guest's content" \
+	sh -c "printf 'hello\nworld\nsync\n' | cmp -s - '$share/renamed.txt'"
+t "host: rename source is gone" test ! -e "$share/a.txt"
+t "host: unlinked file is gone" test ! -e "$share/unlinked.txt"
+t "host: directory exists, removed one does not" \
+	sh -c "test -d '$share/dir' && test ! -e '$share/dir/sub'"
+t "host: 1000 directory entries" \
+	sh -c "test \$(ls '$share/many' | wc -l) -eq 1000"
+t "host: symlink target" \
+	sh -c "test \"\$(readlink '$share/link')\" = renamed.txt"
+t "host: chmod 640" sh -c "test \$(stat -c %a '$share/mode') = 640"
+t "host: chown 1234:5678" \
+	sh -c "test \"\$(stat -c %u:%g '$share/owned')\" = 1234:5678"
+t "host: utimes mtime" sh -c "test \$(stat -c %Y '$share/times') = 1234567890"
+t "host: truncate size" sh -c "test \$(stat -c %s '$share/trunc') = 100000"
+t "host: fifo" test -p "$share/fifo"
+t "host: guest xattr visible" \
+	sh -c "getfattr --only-values -n user.test '$share/xattr' | grep -qx value1"
+t "host: removed xattr absent" \
+	sh -c "! getfattr -n user.gone '$share/xattr'"
+guest_big=$(sed -n 's/^INFO big \([0-9a-f]*\).*/\1/p' "$console")
+host_big=$(sha256sum "$share/big" 2> /dev/null | cut -d ' ' -f 1)
+t "host: 256 MiB file sha256 matches guest" \
+	test -n "$guest_big" -a "$guest_big" = "$host_big"
+guest_hf=$(sed -n 's/^INFO hostfile \([0-9a-f]*\).*/\1/p' "$console")
+t "guest read host file, sha256 matches" test "$guest_hf" = "$host_sum"
+
+echo "1..$n"
+if [ $failed != 0 ] || [ -n "${VFSD_VM_VERBOSE:-}" ]; then
+	echo "# --- guest console ---"
+	sed 's/^/# /' "$console"
+	echo "# --- daemon log (last 50 lines) ---"
+	tail -n 50 "$dlog" | sed 's/^/# /'
+fi
+exit 0
