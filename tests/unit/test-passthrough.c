@@ -44,6 +44,8 @@ bool fs_dirbuf_is_plus(const FsDirBuf *buf)
 	return buf->plus;
 }
 
+static const bool noxattr = false;
+
 typedef struct {
 	char *dir;
 	char *outside;
@@ -62,8 +64,8 @@ static void fx_setup(Fixture *f, gconstpointer data)
 	g_assert_nonnull(f->dir);
 	memset(&f->cfg, 0, sizeof(f->cfg));
 	f->cfg.shared_dir = f->dir;
-	f->cfg.xattr = true;
 	f->cfg.readonly = ro && *ro;
+	f->cfg.xattr = data != &noxattr;
 	f->cfg.posix_lock = true;
 	f->cfg.flock = true;
 	g_assert_cmpint(pt_new(&f->cfg, &f->pt), ==, 0);
@@ -408,6 +410,111 @@ static void test_cache_policy(void)
 	g_assert_cmpfloat(fs_cache_timeout(FS_CACHE_ALWAYS), ==, 86400.0);
 }
 
+static void test_misc(Fixture *f, gconstpointer data)
+{
+	struct fuse_entry_out e;
+	struct fuse_open_out o;
+	struct fuse_attr_out a;
+	struct fuse_setattr_in sa;
+	struct fuse_kstatfs sf;
+	struct fuse_file_lock lk, lo;
+	struct iovec iov;
+	uint64_t fh, nid, fh2, nid2, off;
+	char buf[16];
+
+	(void)data;
+	nid = do_create(f, &root_ctx, "m", &fh);
+	nid2 = do_create(f, &root_ctx, "m2", &fh2);
+	g_assert_cmpint(pt_ops.fallocate(f->pt, &root_ctx, nid, fh, 0, 8192, 0),
+			==, 0);
+	g_assert_cmpint(pt_ops.getattr(f->pt, &root_ctx, nid, FUSE_GETATTR_FH,
+				       fh, &a), ==, 0);
+	g_assert_cmpuint(a.attr.size, ==, 8192);
+	g_assert_cmpint(pt_ops.lseek(f->pt, &root_ctx, nid, fh, 0, SEEK_END,
+				     &off), ==, 0);
+	g_assert_cmpuint(off, ==, 8192);
+	iov.iov_base = (void *)"copyme";
+	iov.iov_len = 6;
+	g_assert_cmpint(pt_ops.write(f->pt, &root_ctx, nid, fh, 0, &iov, 1, 0),
+			==, 6);
+	g_assert_cmpint(pt_ops.copy_file_range(f->pt, &root_ctx, nid, fh, 0,
+					       nid2, fh2, 0, 6, 0), ==, 6);
+	g_assert_cmpint(pt_ops.copy_file_range(f->pt, &root_ctx, nid, fh2, 0,
+					       nid2, fh2, 0, 6, 0), ==, -EBADF);
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	g_assert_cmpint(pt_ops.read(f->pt, &root_ctx, nid2, fh2, 0, &iov, 1),
+			==, 6);
+	g_assert_cmpmem(buf, 6, "copyme", 6);
+	g_assert_cmpint(pt_ops.fsync(f->pt, &root_ctx, nid, fh, true), ==, 0);
+	g_assert_cmpint(pt_ops.flush(f->pt, &root_ctx, nid, fh, 1), ==, 0);
+	g_assert_cmpint(pt_ops.statfs(f->pt, &root_ctx, nid, &sf), ==, 0);
+	g_assert_cmpuint(sf.bsize, >, 0);
+
+	/* times */
+	memset(&sa, 0, sizeof(sa));
+	sa.valid = FATTR_ATIME | FATTR_MTIME;
+	sa.atime = 1000;
+	sa.mtime = 2000;
+	sa.mtimensec = 5;
+	g_assert_cmpint(pt_ops.setattr(f->pt, &root_ctx, nid, &sa, &a), ==, 0);
+	g_assert_cmpuint(a.attr.atime, ==, 1000);
+	g_assert_cmpuint(a.attr.mtime, ==, 2000);
+	g_assert_cmpuint(a.attr.mtimensec, ==, 5);
+	sa.valid = FATTR_MTIME | FATTR_MTIME_NOW;
+	g_assert_cmpint(pt_ops.setattr(f->pt, &root_ctx, nid, &sa, &a), ==, 0);
+	g_assert_cmpuint(a.attr.mtime, >, 2000);
+	g_assert_cmpuint(a.attr.atime, ==, 1000);
+
+	/* locks: one owner holds, the other sees it */
+	memset(&lk, 0, sizeof(lk));
+	lk.start = 0;
+	lk.end = 10;
+	lk.type = F_WRLCK;
+	lk.pid = 1;
+	g_assert_cmpint(pt_ops.setlk(f->pt, &root_ctx, nid, fh, 1, &lk, 0,
+				     false), ==, 0);
+	g_assert_cmpint(pt_ops.getlk(f->pt, &root_ctx, nid, fh, 1, &lk, &lo),
+			==, 0);
+	g_assert_cmpint(pt_ops.setlk(f->pt, &root_ctx, nid, fh, 1, &lk,
+				     FUSE_LK_FLOCK, false), ==, 0);
+	g_assert_cmpint(pt_ops.setlk(f->pt, &root_ctx, nid, fh + 7, 1, &lk, 0,
+				     false), ==, -EBADF);
+
+	/* tmpfile and fifo */
+	g_assert_cmpint(pt_ops.tmpfile(f->pt, &root_ctx, FUSE_ROOT_ID, 0600,
+				       O_RDWR, 0, &e, &o), ==, 0);
+	g_assert_true(S_ISREG(e.attr.mode));
+	g_assert_cmpint(pt_ops.release(f->pt, &root_ctx, e.nodeid, o.fh, 0, 0,
+				       0), ==, 0);
+	pt_ops.forget(f->pt, e.nodeid, 1);
+	g_assert_cmpint(pt_ops.mknod(f->pt, &root_ctx, FUSE_ROOT_ID, "p",
+				     S_IFIFO | 0666, 0, 022, &e), ==, 0);
+	g_assert_true(S_ISFIFO(e.attr.mode));
+	g_assert_cmpuint(e.attr.mode & 07777, ==, 0644);
+	g_assert_cmpint(pt_ops.open(f->pt, &root_ctx, e.nodeid, O_RDONLY, &o),
+			<, 0);
+
+	pt_ops.release(f->pt, &root_ctx, nid, fh, 0, 0, 0);
+	pt_ops.release(f->pt, &root_ctx, nid2, fh2, 0, 0, 0);
+	/* destroy drops everything but the root */
+	pt_ops.destroy(f->pt);
+	g_assert_cmpint(pt_ops.getattr(f->pt, &root_ctx, nid, 0, 0, &a), <, 0);
+	g_assert_cmpint(pt_ops.getattr(f->pt, &root_ctx, FUSE_ROOT_ID, 0, 0, &a),
+			==, 0);
+}
+
+static void test_noxattr(Fixture *f, gconstpointer data)
+{
+	char buf[8];
+
+	(void)data;
+	g_assert_cmpint(pt_ops.getxattr(f->pt, &root_ctx, FUSE_ROOT_ID,
+					"user.x", buf, sizeof(buf)), ==, -ENOSYS);
+	g_assert_cmpint(pt_ops.setxattr(f->pt, &root_ctx, FUSE_ROOT_ID,
+					"user.x", "1", 1, 0, 0), ==, -ENOSYS);
+}
+
 int main(int argc, char **argv)
 {
 	static const bool ro = true;
@@ -426,5 +533,7 @@ int main(int argc, char **argv)
 	ADD("escape", test_escape, NULL);
 	ADD("readonly", test_readonly, &ro);
 	ADD("creds", test_creds, NULL);
+	ADD("misc", test_misc, NULL);
+	ADD("no-xattr", test_noxattr, &noxattr);
 	return g_test_run();
 }
