@@ -357,7 +357,8 @@ static int pt_readlink(void *fs, const FsCtx *ctx, uint64_t nodeid, char *buf,
 {
 	Passthrough *pt = fs;
 	GET_INODE(ino, nodeid);
-	ssize_t n = readlinkat(ino->fd, "", buf, size);
+	ssize_t n = S_ISLNK(ino->mode) ? readlinkat(ino->fd, "", buf, size)
+				       : (errno = EINVAL, -1);
 	int r = n < 0 ? -errno : (int)n;
 
 	pt_inode_put(pt->table, ino);
