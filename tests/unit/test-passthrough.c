@@ -515,6 +515,47 @@ static void test_noxattr(Fixture *f, gconstpointer data)
 					"user.x", "1", 1, 0, 0), ==, -ENOSYS);
 }
 
+static gpointer churn(gpointer data)
+{
+	Fixture *f = data;
+	struct fuse_entry_out e;
+	struct fuse_attr_out a;
+	struct fuse_open_out o;
+	struct iovec iov;
+	char buf[4];
+
+	for (int i = 0; i < 2000; i++) {
+		if (pt_ops.lookup(f->pt, &root_ctx, FUSE_ROOT_ID, "t", &e) != 0)
+			return GINT_TO_POINTER(1);
+		if (pt_ops.getattr(f->pt, &root_ctx, e.nodeid, 0, 0, &a) != 0)
+			return GINT_TO_POINTER(2);
+		if (pt_ops.open(f->pt, &root_ctx, e.nodeid, O_RDONLY, &o) != 0)
+			return GINT_TO_POINTER(3);
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		if (pt_ops.read(f->pt, &root_ctx, e.nodeid, o.fh, 0, &iov, 1) != 1)
+			return GINT_TO_POINTER(4);
+		pt_ops.release(f->pt, &root_ctx, e.nodeid, o.fh, 0, 0, 0);
+		pt_ops.forget(f->pt, e.nodeid, 1);
+	}
+	return NULL;
+}
+
+/* Lookups, opens and forgets of one inode from several threads. */
+static void test_threads(Fixture *f, gconstpointer data)
+{
+	GThread *t[4];
+	char *p = g_build_filename(f->dir, "t", NULL);
+
+	(void)data;
+	g_assert_true(g_file_set_contents(p, "t", 1, NULL));
+	for (unsigned i = 0; i < G_N_ELEMENTS(t); i++)
+		t[i] = g_thread_new("churn", churn, f);
+	for (unsigned i = 0; i < G_N_ELEMENTS(t); i++)
+		g_assert_null(g_thread_join(t[i]));
+	g_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	static const bool ro = true;
@@ -534,6 +575,7 @@ int main(int argc, char **argv)
 	ADD("readonly", test_readonly, &ro);
 	ADD("creds", test_creds, NULL);
 	ADD("misc", test_misc, NULL);
+	ADD("threads", test_threads, NULL);
 	ADD("no-xattr", test_noxattr, &noxattr);
 	return g_test_run();
 }
