@@ -4,12 +4,17 @@
 # directory from the host.  TAP output.  Without QEMU or kernel assets it
 # skips, unless $CI is set, where it fails.  VFSD_PEER=qemu runs it
 # against QEMU's virtiofsd instead, for comparison.
+#
+# Environment: VFSD_BINARY (daemon), VFSD_VM_ASSETS (kernel cache),
+# VFSD_VM_TIMEOUT (seconds for QEMU, default 300), VFSD_VM_VERBOSE=1
+# (print console and daemon log even on success), VFSD_VM_KEEP=1 (keep
+# the scratch directory with the share, logs and initramfs).
 set -u
 
 srcdir=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/vfsd-vm.XXXXXX")
 . "$srcdir/vm-lib.sh"
-trap 'vm_stop_daemon; rm -rf "$work"' EXIT
+trap 'vm_stop_daemon; [ -n "${VFSD_VM_KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 
 guest_checks="write_append_read rename unlink mkdir_rmdir readdir_1000

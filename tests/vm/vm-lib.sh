@@ -90,7 +90,7 @@ vm_boot() {
 		accel="-accel kvm -cpu host"
 	fi
 	# shellcheck disable=SC2086
-	timeout "${VFSD_VM_TIMEOUT:-600}" "$qemu" $accel -smp 2 -m 1G \
+	timeout "${VFSD_VM_TIMEOUT:-300}" "$qemu" $accel -smp 2 -m 1G \
 		-object memory-backend-memfd,id=mem,size=1G,share=on \
 		-numa node,memdev=mem \
 		-chardev socket,id=char0,path="$work/vfs.sock" \
