@@ -17,6 +17,11 @@ if [ -n "$why" ]; then
 	exit 1
 fi
 
+if [ ! -x "$daemon" ]; then
+	echo "demo: no daemon at $daemon (run make first)" >&2
+	exit 1
+fi
+
 share=$work/share
 mkdir -p "$share"
 echo "Hello from the host, $(date)" > "$share/hello.txt"

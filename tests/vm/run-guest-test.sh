@@ -49,6 +49,12 @@ if [ -n "$why" ]; then
 	exit 0
 fi
 
+if [ ! -x "$daemon" ]; then
+	echo "1..1"
+	echo "not ok 1 - no daemon at $daemon"
+	exit 1
+fi
+
 share=$work/share
 mkdir -p "$share"
 head -c 4194304 /dev/urandom > "$share/hostfile"
