@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <libintl.h>
+#include <locale.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@
 #include <sys/un.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib/gi18n.h>
 
 #include "cli/options.h"
 #include "fs/passthrough.h"
@@ -119,18 +123,18 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 
 	r = sandbox_prepare(cfg->sandbox, cfg->fs.shared_dir);
 	if (r < 0) {
-		vlog_error("cannot set up the sandbox mounts: %s", strerror(-r));
+		vlog_error(_("cannot set up the sandbox mounts: %s"), strerror(-r));
 		return 1;
 	}
 	r = pt_new(&cfg->fs, &pt);
 	if (r < 0) {
-		vlog_error("cannot open shared directory %s: %s",
+		vlog_error(_("cannot open shared directory %s: %s"),
 			   cfg->fs.shared_dir, strerror(-r));
 		return 1;
 	}
 	r = sandbox_enter(cfg->sandbox, cfg->fs.shared_dir);
 	if (r < 0) {
-		vlog_error("cannot enter the %s sandbox: %s", o->sandbox,
+		vlog_error(_("cannot enter the %s sandbox: %s"), o->sandbox,
 			   strerror(-r));
 		pt_free(pt);
 		return 1;
@@ -140,34 +144,34 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 	srv = fuse_server_new(&srv_cfg);
 	dev = vu_dev_new(&dev_cfg, fuse_server_vu_handler, srv);
 
-	vlog_info("waiting for a vhost-user frontend (sharing %s, cache=%s, sandbox=%s)",
+	vlog_info(_("waiting for a vhost-user frontend (sharing %s, cache=%s, sandbox=%s)"),
 		  o->shared_dir, o->cache, o->sandbox);
 	notify_ready("Waiting for a vhost-user frontend");
 	notify_watchdog_start(NULL, NULL);
 	conn = listener_accept(lfd, stop_fd);
 	close(lfd);
 	if (conn == -ECANCELED) {
-		vlog_info("stopped by a signal before a frontend connected");
+		vlog_info(_("stopped by a signal before a frontend connected"));
 		r = 0;
 		goto out;
 	}
 	if (conn < 0) {
-		vlog_error("cannot accept a frontend connection: %s",
+		vlog_error(_("cannot accept a frontend connection: %s"),
 			   strerror(-conn));
 		r = 1;
 		goto out;
 	}
-	vlog_info("frontend connected");
+	vlog_info(_("frontend connected"));
 	notify_status("Serving %s", o->shared_dir);
 	r = vu_dev_serve(dev, conn, stop_fd);
 	notify_stopping("Shutting down");
 	if (r == 0) {
-		vlog_info("frontend disconnected, exiting");
+		vlog_info(_("frontend disconnected, exiting"));
 	} else if (r == -EPROTO) {
-		vlog_error("disconnected a frontend that broke the vhost-user protocol");
+		vlog_error(_("disconnected a frontend that broke the vhost-user protocol"));
 		r = 1;
 	} else {
-		vlog_error("vhost-user connection failed: %s", strerror(-r));
+		vlog_error(_("vhost-user connection failed: %s"), strerror(-r));
 		r = 1;
 	}
 out:
@@ -190,9 +194,16 @@ int main(int argc, char **argv)
 	int lfd;
 	int r;
 
+	setlocale(LC_ALL, "");
+	/* VIRTIOFSD_LOCALEDIR lets the test suite use uninstalled catalogs. */
+	bindtextdomain(GETTEXT_PACKAGE, getenv("VIRTIOFSD_LOCALEDIR") ?
+					getenv("VIRTIOFSD_LOCALEDIR") : LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
 	opt_init(&o);
 	if (!opt_parse(&o, &argc, &argv, &err)) {
-		fprintf(stderr, "virtiofsd: %s (see --help)\n", err->message);
+		fprintf(stderr, _("virtiofsd: %s (see --help)\n"), err->message);
 		return 1;
 	}
 	if (o.version) {
@@ -207,13 +218,13 @@ int main(int argc, char **argv)
 	if (!o.socket_path && o.fd < 0) {
 		r = activation_get_fd(&o.fd);
 		if (r < 0) {
-			fprintf(stderr, "virtiofsd: cannot use the sockets passed by systemd: %s\n",
+			fprintf(stderr, _("virtiofsd: cannot use the sockets passed by systemd: %s\n"),
 				strerror(-r));
 			return 1;
 		}
 	}
 	if (!opt_validate(&o, &cfg, &err)) {
-		fprintf(stderr, "virtiofsd: %s (see --help)\n", err->message);
+		fprintf(stderr, _("virtiofsd: %s (see --help)\n"), err->message);
 		return 1;
 	}
 	vlog_setup(cfg.log_level, cfg.log_target, cfg.log_fallback);
@@ -221,11 +232,11 @@ int main(int argc, char **argv)
 
 	shared_dir = realpath(o.shared_dir, NULL);
 	if (!shared_dir || stat(shared_dir, &st) < 0) {
-		vlog_error("shared directory %s: %s", o.shared_dir, strerror(errno));
+		vlog_error(_("shared directory %s: %s"), o.shared_dir, strerror(errno));
 		return 1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		vlog_error("shared directory %s: not a directory", o.shared_dir);
+		vlog_error(_("shared directory %s: not a directory"), o.shared_dir);
 		return 1;
 	}
 	cfg.fs.shared_dir = shared_dir;
@@ -234,12 +245,12 @@ int main(int argc, char **argv)
 	if (o.socket_path && o.fd < 0) {
 		r = listener_open_path(o.socket_path, o.socket_group, &lfd);
 		if (r == -EADDRINUSE) {
-			vlog_error("socket %s is in use by another running daemon",
+			vlog_error(_("socket %s is in use by another running daemon"),
 				   o.socket_path);
 			return 1;
 		}
 		if (r < 0) {
-			vlog_error("cannot listen on %s: %s", o.socket_path,
+			vlog_error(_("cannot listen on %s: %s"), o.socket_path,
 				   strerror(-r));
 			return 1;
 		}
@@ -247,7 +258,7 @@ int main(int argc, char **argv)
 	} else {
 		r = listener_check_fd(o.fd);
 		if (r < 0) {
-			vlog_error("--fd=%d is not a listening UNIX socket: %s",
+			vlog_error(_("--fd=%d is not a listening UNIX socket: %s"),
 				   o.fd, strerror(-r));
 			return 1;
 		}
@@ -259,18 +270,18 @@ int main(int argc, char **argv)
 
 	r = notify_open();
 	if (r < 0)
-		vlog_warn("cannot connect to $NOTIFY_SOCKET: %s, ignoring",
+		vlog_warn(_("cannot connect to $NOTIFY_SOCKET: %s, ignoring"),
 			  strerror(-r));
 
 	r = limits_raise_nofile(cfg.rlimit_nofile);
 	if (r < 0)
-		vlog_warn("cannot raise the open file limit: %s, ignoring",
+		vlog_warn(_("cannot raise the open file limit: %s, ignoring"),
 			  strerror(-r));
 
 	r = sandbox_fork(cfg.sandbox, &status);
 	if (r < 0) {
-		vlog_error("cannot create the sandbox namespaces: %s "
-			   "(--sandbox=chroot or --sandbox=none work without them)",
+		vlog_error(_("cannot create the sandbox namespaces: %s "
+			   "(--sandbox=chroot or --sandbox=none work without them)"),
 			   strerror(-r));
 		owned_socket_remove(&sock);
 		return 1;
@@ -285,7 +296,7 @@ int main(int argc, char **argv)
 
 	stop_fd = stop_signals_fd();
 	if (stop_fd < 0) {
-		vlog_error("cannot set up signal handling: %s", strerror(errno));
+		vlog_error(_("cannot set up signal handling: %s"), strerror(errno));
 		return 1;
 	}
 	status = serve(&cfg, &o, lfd, stop_fd);

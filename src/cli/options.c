@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "cli/options.h"
 #include "fs/passthrough.h"
 #include "shared/util.h"
@@ -95,7 +97,7 @@ static gboolean opt_set(VfsdOptions *o, const OptInfo *info,
 		if (errno || end == value || *end || v < G_MININT || v > G_MAXINT) {
 			g_set_error(error, G_OPTION_ERROR,
 				    G_OPTION_ERROR_BAD_VALUE,
-				    "invalid number for --%s: '%s'",
+				    _("invalid number for --%s: '%s'"),
 				    info->long_name, value);
 			return FALSE;
 		}
@@ -170,15 +172,15 @@ gboolean opt_apply_compat(VfsdOptions *o, const char *list, GError **error)
 		if (!ck) {
 			g_set_error(error, G_OPTION_ERROR,
 				    G_OPTION_ERROR_UNKNOWN_OPTION,
-				    "unsupported -o option '%s'", key);
+				    _("unsupported -o option '%s'"), key);
 			return FALSE;
 		}
 		if (ck->takes_value != (value != NULL)) {
 			g_set_error(error, G_OPTION_ERROR,
 				    G_OPTION_ERROR_BAD_VALUE,
 				    ck->takes_value
-					    ? "-o %s needs a value (%s=...)"
-					    : "-o %s takes no value",
+					    ? _("-o %s needs a value (%s=...)")
+					    : _("-o %s takes no value"),
 				    key, key);
 			return FALSE;
 		}
@@ -206,14 +208,14 @@ gboolean opt_load_config(VfsdOptions *o, const char *path, GError **error)
 
 	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "config file %s: %s", path, err->message);
+			    _("config file %s: %s"), path, err->message);
 		return FALSE;
 	}
 	groups = g_key_file_get_groups(kf, NULL);
 	for (char **g = groups; *g; g++) {
 		if (strcmp(*g, "virtiofsd") != 0) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-				    "config file %s: unknown group [%s] (expected [virtiofsd])",
+				    _("config file %s: unknown group [%s] (expected [virtiofsd])"),
 				    path, *g);
 			return FALSE;
 		}
@@ -229,7 +231,7 @@ gboolean opt_load_config(VfsdOptions *o, const char *path, GError **error)
 		    info->offset == offsetof(VfsdOptions, version) ||
 		    info->offset == offsetof(VfsdOptions, print_capabilities)) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
-				    "config file %s: unknown key '%s'", path, *k);
+				    _("config file %s: unknown key '%s'"), path, *k);
 			return FALSE;
 		}
 		f = opt_field(o, info);
@@ -249,7 +251,7 @@ gboolean opt_load_config(VfsdOptions *o, const char *path, GError **error)
 		}
 		if (err) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-				    "config file %s: bad value for key '%s': %s",
+				    _("config file %s: bad value for key '%s': %s"),
 				    path, *k, err->message);
 			return FALSE;
 		}
@@ -302,18 +304,18 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error)
 	}
 	entries[n++] = (GOptionEntry){ "debug", 'd', 0, G_OPTION_ARG_NONE,
 				       &o->debug,
-				       "Log debug messages (as --log-level=debug)",
+				       N_("Log debug messages (as --log-level=debug)"),
 				       NULL };
 	entries[n++] = (GOptionEntry){ "foreground", 'f', G_OPTION_FLAG_HIDDEN,
 				       G_OPTION_ARG_NONE, &o->foreground,
-				       "Accepted for compatibility; always true",
+				       N_("Accepted for compatibility; always true"),
 				       NULL };
 	entries[n++] = (GOptionEntry){ "options", 'o', 0,
 				       G_OPTION_ARG_CALLBACK,
 				       (gpointer)opt_compat_cb,
-				       "Compatibility options of QEMU's virtiofsd: source=DIR, cache=none|auto|always, "
-				       "xattr, no_xattr, sandbox=MODE, flock, no_flock, posix_lock, no_posix_lock, "
-				       "readdirplus, no_readdirplus, writeback, no_writeback, log_level=LEVEL, debug, ...",
+				       N_("Compatibility options of QEMU's virtiofsd: source=DIR, cache=none|auto|always, "
+				          "xattr, no_xattr, sandbox=MODE, flock, no_flock, posix_lock, no_posix_lock, "
+				          "readdirplus, no_readdirplus, writeback, no_writeback, log_level=LEVEL, debug, ..."),
 				       "OPT[,OPT...]" };
 
 	config = opt_find_config(*argc, *argv);
@@ -322,19 +324,21 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error)
 		return FALSE;
 	}
 
-	ctx = g_option_context_new("- virtio-fs vhost-user device daemon");
+	ctx = g_option_context_new(N_("- virtio-fs vhost-user device daemon"));
+	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	g_option_context_set_summary(ctx,
-		"Share a host directory with a virtual machine through a virtio-fs device.\n"
-		"Exactly one of --socket-path and --fd, and --shared-dir (or -o source=DIR), are required.");
-	group = g_option_group_new("virtiofsd", "virtiofsd options",
-				   "virtiofsd options", o, NULL);
+		_("Share a host directory with a virtual machine through a virtio-fs device.\n"
+		  "Exactly one of --socket-path and --fd, and --shared-dir (or -o source=DIR), are required."));
+	group = g_option_group_new("virtiofsd", _("virtiofsd options"),
+				   _("virtiofsd options"), o, NULL);
+	g_option_group_set_translation_domain(group, GETTEXT_PACKAGE);
 	g_option_group_add_entries(group, entries);
 	g_option_context_set_main_group(ctx, group);
 	ok = g_option_context_parse(ctx, argc, argv, error);
 	g_free(entries);
 	if (ok && *argc > 1) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    "unexpected argument '%s'", (*argv)[1]);
+			    _("unexpected argument '%s'"), (*argv)[1]);
 		return FALSE;
 	}
 	return ok;
@@ -358,41 +362,41 @@ gboolean opt_validate(const VfsdOptions *o, VfsdConfig *ret_cfg,
 	VfsdConfig cfg = { 0 };
 
 	if (!o->shared_dir || !*o->shared_dir)
-		return opt_fail(error, "--shared-dir (or -o source=DIR) is required");
+		return opt_fail(error, _("--shared-dir (or -o source=DIR) is required"));
 	if (o->socket_path && o->fd >= 0)
-		return opt_fail(error, "--socket-path and --fd cannot be used together");
+		return opt_fail(error, _("--socket-path and --fd cannot be used together"));
 	if (!o->socket_path && o->fd < 0)
-		return opt_fail(error, "either --socket-path or --fd is required");
+		return opt_fail(error, _("either --socket-path or --fd is required"));
 	if (o->socket_path && !*o->socket_path)
-		return opt_fail(error, "--socket-path must not be empty");
+		return opt_fail(error, _("--socket-path must not be empty"));
 	if (o->fd >= 0 && o->fd <= 2)
-		return opt_fail(error, "--fd=%d is a standard stream, not a socket", o->fd);
+		return opt_fail(error, _("--fd=%d is a standard stream, not a socket"), o->fd);
 	if (o->socket_group && !o->socket_path)
-		return opt_fail(error, "--socket-group needs --socket-path");
+		return opt_fail(error, _("--socket-group needs --socket-path"));
 	if (o->tag && (!*o->tag || strlen(o->tag) > 36))
-		return opt_fail(error, "--tag must be 1 to 36 bytes long");
+		return opt_fail(error, _("--tag must be 1 to 36 bytes long"));
 	if (o->thread_pool_size < 0 || o->thread_pool_size > 1024)
-		return opt_fail(error, "--thread-pool-size must be between 0 and 1024");
+		return opt_fail(error, _("--thread-pool-size must be between 0 and 1024"));
 	if (o->killpriv_v2 && o->no_killpriv_v2)
-		return opt_fail(error, "--killpriv-v2 and --no-killpriv-v2 cannot be used together");
+		return opt_fail(error, _("--killpriv-v2 and --no-killpriv-v2 cannot be used together"));
 	if (o->rlimit_nofile < -1)
-		return opt_fail(error, "--rlimit-nofile must not be negative");
+		return opt_fail(error, _("--rlimit-nofile must not be negative"));
 
 	if (fs_cache_policy_parse(o->cache, &cfg.fs.cache) < 0)
-		return opt_fail(error, "invalid --cache '%s' (auto, always, metadata or never)",
+		return opt_fail(error, _("invalid --cache '%s' (auto, always, metadata or never)"),
 				o->cache);
 	if (vlog_level_parse(o->log_level, &cfg.log_level) < 0)
 		return opt_fail(error,
-				"invalid --log-level '%s' (error, warn, info, debug, trace or off)",
+				_("invalid --log-level '%s' (error, warn, info, debug, trace or off)"),
 				o->log_level);
 	if (o->debug && cfg.log_level < VLOG_DEBUG)
 		cfg.log_level = VLOG_DEBUG;
 
 	if (sandbox_mode_parse(o->sandbox, &cfg.sandbox) < 0)
-		return opt_fail(error, "invalid --sandbox '%s' (namespace, chroot or none)",
+		return opt_fail(error, _("invalid --sandbox '%s' (namespace, chroot or none)"),
 				o->sandbox);
 	if (strcmp(o->seccomp, "none") != 0)
-		return opt_fail(error, "invalid --seccomp '%s' (only none is supported by this version)",
+		return opt_fail(error, _("invalid --seccomp '%s' (only none is supported by this version)"),
 				o->seccomp);
 
 	cfg.fs.shared_dir = o->shared_dir;
@@ -409,7 +413,7 @@ gboolean opt_validate(const VfsdOptions *o, VfsdConfig *ret_cfg,
 	cfg.fs.allow_mmap = o->allow_mmap;
 	if (o->syslog) {
 		if (strcmp(o->log_target, "auto") != 0)
-			return opt_fail(error, "--syslog and --log-target cannot be used together");
+			return opt_fail(error, _("--syslog and --log-target cannot be used together"));
 		cfg.log_target = VLOG_TARGET_JOURNAL;
 		cfg.log_fallback = VLOG_TARGET_SYSLOG;
 	} else if (strcmp(o->log_target, "auto") == 0) {
@@ -424,7 +428,7 @@ gboolean opt_validate(const VfsdOptions *o, VfsdConfig *ret_cfg,
 	} else if (strcmp(o->log_target, "syslog") == 0) {
 		cfg.log_target = cfg.log_fallback = VLOG_TARGET_SYSLOG;
 	} else {
-		return opt_fail(error, "invalid --log-target '%s' (auto, stderr, journal or syslog)",
+		return opt_fail(error, _("invalid --log-target '%s' (auto, stderr, journal or syslog)"),
 				o->log_target);
 	}
 	cfg.thread_pool_size = o->thread_pool_size;

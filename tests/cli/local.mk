@@ -1,3 +1,3 @@
-# the command line as a user meets it
-TESTS += tests/cli/test-cli.sh
-dist_check_SCRIPTS += tests/cli/test-cli.sh
+# the command line as a user meets it, in every language
+TESTS += tests/cli/test-cli.sh tests/cli/test-i18n.sh
+dist_check_SCRIPTS += tests/cli/test-cli.sh tests/cli/test-i18n.sh
