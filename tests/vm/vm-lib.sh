@@ -16,6 +16,7 @@ daemon_pid=
 
 # vm_missing: print why the guest cannot run, or nothing when it can.
 vm_missing() {
+	[ "$(id -u)" = 0 ] || { echo "needs root (chown, daemon sandbox)"; return; }
 	command -v "$qemu" > /dev/null 2>&1 || { echo "no $qemu"; return; }
 	[ -x "$busybox" ] || { echo "no static busybox"; return; }
 	command -v cpio > /dev/null 2>&1 || { echo "no cpio"; return; }
