@@ -2,6 +2,7 @@
 # an initramfs around a guest script, start the daemon, boot QEMU.
 # Source it after setting $srcdir (this directory) and $work (a scratch
 # directory the caller removes).
+# shellcheck shell=sh disable=SC2154
 
 top_builddir=${VFSD_TOP_BUILDDIR:-$(cd "$srcdir/../.." && pwd)}
 assets=${VFSD_VM_ASSETS:-$top_builddir/tests/vm/assets}
