@@ -8,11 +8,14 @@ src_cli_libcli_a_SOURCES = \
 
 bin_PROGRAMS += src/virtiofsd
 src_virtiofsd_SOURCES = src/cli/main.c
-# Order matters for static libraries: users before what they use.
+# Order matters for static libraries: users before what they use.  The
+# backend calls back into the protocol layer (fs_dirbuf_add), hence the
+# second libprotocol.a.
 VFSD_LIBS = \
 	src/cli/libcli.a \
 	src/protocol/libprotocol.a \
 	src/fs/libfs.a \
+	src/protocol/libprotocol.a \
 	src/transport/libtransport.a \
 	src/platform/libplatform.a \
 	src/shared/libshared.a \

@@ -67,8 +67,12 @@ static void owned_socket_remove(OwnedSocket *s)
 	if (s->dir_fd < 0)
 		return;
 	if (fstatat(s->dir_fd, s->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_dev == s->dev && st.st_ino == s->ino)
+	    st.st_dev == s->dev && st.st_ino == s->ino) {
+		g_autofree char *pid = g_strdup_printf("%s.pid", s->name);
+
 		unlinkat(s->dir_fd, s->name, 0);
+		unlinkat(s->dir_fd, pid, 0);
+	}
 	close(s->dir_fd);
 	s->dir_fd = -1;
 	g_clear_pointer(&s->name, g_free);
@@ -247,6 +251,10 @@ int main(int argc, char **argv)
 		if (r == -EADDRINUSE) {
 			vlog_error(_("socket %s is in use by another running daemon"),
 				   o.socket_path);
+			return 1;
+		}
+		if (r == -EEXIST) {
+			vlog_error(_("%s exists and is not a socket"), o.socket_path);
 			return 1;
 		}
 		if (r < 0) {

@@ -5,16 +5,20 @@
  * with a stop fd.  Knows nothing of vhost-user messages.
  */
 #include <errno.h>
+#include <glib.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "shared/log.h"
 #include "shared/util.h"
 #include "transport/listener.h"
 
@@ -29,21 +33,42 @@ static int make_addr(const char *path, struct sockaddr_un *sa)
 }
 
 /* Return: 0 if nothing (live) is at @sa; -EADDRINUSE if someone answers. */
-static int remove_stale(const struct sockaddr_un *sa)
+/*
+ * Ownership of a socket path is a lock on "PATH.pid", held for the life of
+ * the daemon (the fd is kept open and inherited by the sandboxed child).
+ * Probing the socket with connect() instead would hand the live daemon a
+ * bogus frontend connection and end its session.
+ */
+static int take_pid_lock(const char *path)
 {
-	_cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	g_autofree char *lock = g_strdup_printf("%s.pid", path);
+	char pid[32];
+	int fd, n;
 
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
-		return -EADDRINUSE;
-	if (errno == ECONNREFUSED) {
-		struct stat st;
-		if (lstat(sa->sun_path, &st) == 0 && S_ISSOCK(st.st_mode) &&
-		    unlink(sa->sun_path) < 0)
-			return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = errno == EWOULDBLOCK ? -EADDRINUSE : -errno;
+		close(fd);
+		return r;
 	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, n, 0) != n)
+		vlog_debug("cannot write %s, ignoring", lock);
+	/* Deliberately kept open: the lock lives as long as the daemon. */
 	return 0;
+}
+
+static int remove_stale(const struct sockaddr_un *sa)
+{
+	struct stat st;
+
+	if (lstat(sa->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	return unlink(sa->sun_path) < 0 ? -errno : 0;
 }
 
 static int lookup_group(const char *group, gid_t *ret_gid)
@@ -81,6 +106,9 @@ int listener_open_path(const char *path, const char *group, int *ret_fd)
 		if (r < 0)
 			return r;
 	}
+	r = take_pid_lock(path);
+	if (r < 0)
+		return r;
 	r = remove_stale(&sa);
 	if (r < 0)
 		return r;

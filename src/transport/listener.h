@@ -9,11 +9,13 @@
 
 /**
  * listener_open_path() - create a listening UNIX socket at @path.
- * @path: socket path; a stale socket there (nobody accepting) is removed
+ * @path: socket path; a stale socket there (its owner gone) is removed.
+ *        Ownership is an flock on "@path.pid", held until the process exits.
  * @group: group name or numeric gid to own the socket, or NULL
  * @ret_fd: the listening fd (O_CLOEXEC)
  *
- * Return: 0; -EADDRINUSE if a live daemon answers on @path; -ENAMETOOLONG;
+ * Return: 0; -EADDRINUSE if a live daemon owns @path; -EEXIST if @path is
+ * not a socket; -ENAMETOOLONG;
  * -ENOENT for an unknown group; other -errno from socket calls.
  */
 int listener_open_path(const char *path, const char *group, int *ret_fd);

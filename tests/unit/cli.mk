@@ -2,4 +2,4 @@
 check_PROGRAMS += tests/unit/test-options
 TESTS += tests/unit/test-options
 tests_unit_test_options_SOURCES = tests/unit/test-options.c
-tests_unit_test_options_LDADD = src/cli/libcli.a src/fs/libfs.a src/platform/libplatform.a src/shared/libshared.a $(GLIB_LIBS)
+tests_unit_test_options_LDADD = $(VFSD_LIBS) $(VFSD_DEP_LIBS)
