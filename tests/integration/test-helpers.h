@@ -32,6 +32,7 @@ typedef struct {
 	bool no_init;	   /* skip FUSE_INIT */
 	bool no_handshake; /* skip the vhost-user handshake */
 	unsigned queue_size;
+	bool event_idx;	   /* negotiate VIRTIO_RING_F_EVENT_IDX if offered */
 } FxCfg;
 
 #define INIT_FLAGS                                                             \
@@ -66,6 +67,7 @@ static inline void fx_setup(Fx *fx, gconstpointer data)
 	vc.no_handshake = cfg && cfg->no_handshake;
 	vc.queue_size = cfg ? cfg->queue_size : 0;
 	vc.timeout_ms = fx_timeout_ms;
+	vc.want_event_idx = cfg && cfg->event_idx;
 	r = vu_front_new(fx->d->sock, fx->d->pidfd, &vc, &fx->vu);
 	if (r < 0) {
 		fx_dump_log(fx);

@@ -791,6 +791,14 @@ static int wait_call(VuFront *f, Vq *q)
 
 	if (f->hung_up)
 		return -ECONNRESET;
+	if (f->features & (1ull << VU_F_EVENT_IDX)) {
+		/* ask for a notification once anything past last_used is used;
+		 * then look again, the device may have raced past us */
+		__atomic_store_n(&q->avail[2 + q->num], q->last_used, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(used_idx_p(q), __ATOMIC_ACQUIRE) != q->last_used)
+			return 0;
+	}
 	do {
 		r = poll(p, n, f->timeout_ms);
 	} while (r < 0 && errno == EINTR);
