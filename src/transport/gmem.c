@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shared/util.h"
@@ -60,6 +61,13 @@ int gmem_add_region(Gmem *mem, uint64_t gpa, uint64_t size, uint64_t uaddr,
 		const GmemRegion *o = &mem->regions[i];
 		if (ranges_overlap(gpa, size, o->gpa, o->size) ||
 		    ranges_overlap(uaddr, size, o->uaddr, o->size))
+			return -EINVAL;
+	}
+	{
+		struct stat st;
+		if (fstat(cfd, &st) < 0)
+			return -errno;
+		if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < map_size)
 			return -EINVAL;
 	}
 	p = mmap(NULL, (size_t)map_size, PROT_READ | PROT_WRITE,

@@ -600,7 +600,7 @@ static int vu_handle_set_mem_table(VuDev *dev, VuCtx *c)
 	if (c->msg->hdr.size < VHOST_USER_MEM_HDR_SIZE)
 		return -EPROTO;
 	n = m->nregions;
-	if (n > VHOST_MEMORY_BASELINE_NREGIONS ||
+	if (n == 0 || n > VHOST_MEMORY_BASELINE_NREGIONS ||
 	    c->msg->hdr.size != VHOST_USER_MEM_HDR_SIZE + n * sizeof(VhostUserMemRegion) ||
 	    c->nfds != n)
 		return -EPROTO;
@@ -681,6 +681,13 @@ static int vu_handle_set_vring_addr(VuDev *dev, VuCtx *c)
 		return -EINVAL;
 	if (a->flags & (1u << VHOST_VRING_F_LOG))
 		return -EINVAL; /* dirty logging is not offered */
+	if (dev->mem.nregions && q->num) {
+		Virtq probe;
+		if (virtq_init(&probe, &dev->mem, q->num, a->desc_user_addr,
+			       a->avail_user_addr, a->used_user_addr, false,
+			       0) < 0)
+			return -EINVAL;
+	}
 	queue_stop(q);
 	q->desc_uaddr = a->desc_user_addr;
 	q->avail_uaddr = a->avail_user_addr;
