@@ -34,6 +34,14 @@ typedef struct PtHandle {
 	uint64_t nodeid;	/* the inode it was opened from */
 	DIR *dir;		/* directories: stream over a dup of fd */
 	pthread_mutex_t dir_lock;
+	/* dir_lock: where the stream stands, so that a listing continued
+	 * from where the last reply ended needs no seekdir() (which makes
+	 * the filesystem re-read the directory), and the entry that did not
+	 * fit into the last reply */
+	uint64_t dir_off;	/* the guest's offset the stream is at */
+	bool dir_off_valid;
+	bool pending;
+	struct dirent pending_ent;
 	uint32_t slot;
 	uint32_t gen;
 	uint32_t refs;		/* table lock */

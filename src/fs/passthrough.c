@@ -836,21 +836,29 @@ static int pt_readdir(void *fs, const FsCtx *ctx, uint64_t nodeid, uint64_t fh,
 		return -ESTALE;
 	}
 	pthread_mutex_lock(&h->dir_lock);
-	if (offset == 0)
-		rewinddir(h->dir);
-	else
-		seekdir(h->dir, (long)offset);
+	if (!h->dir_off_valid || offset != h->dir_off) {
+		if (offset == 0)
+			rewinddir(h->dir);
+		else
+			seekdir(h->dir, (long)offset);
+		h->pending = false;
+	}
+	h->dir_off_valid = false;
 	for (;;) {
 		struct fuse_entry_out e;
 		struct dirent *d;
-		long here = telldir(h->dir);
 		bool dot;
 
-		errno = 0;
-		d = readdir(h->dir);
-		if (!d) {
-			r = errno ? -errno : 0;
-			break;
+		if (h->pending) {
+			d = &h->pending_ent;
+			h->pending = false;
+		} else {
+			errno = 0;
+			d = readdir(h->dir);
+			if (!d) {
+				r = errno ? -errno : 0;
+				break;
+			}
 		}
 		dot = strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0;
 		memset(&e, 0, sizeof(e));
@@ -859,6 +867,7 @@ static int pt_readdir(void *fs, const FsCtx *ctx, uint64_t nodeid, uint64_t fh,
 			if (r < 0) {
 				/* Vanished meanwhile: leave it out. */
 				r = 0;
+				offset = (uint64_t)d->d_off;
 				continue;
 			}
 		} else if (plus) {
@@ -870,9 +879,25 @@ static int pt_readdir(void *fs, const FsCtx *ctx, uint64_t nodeid, uint64_t fh,
 				   plus ? &e : NULL)) {
 			if (plus && e.nodeid)
 				pt_inode_forget(pt->table, e.nodeid, 1);
-			seekdir(h->dir, here);
+			/* Keep it for the reply that continues from here. */
+			if (d != &h->pending_ent) {
+				/* a record may be shorter than struct dirent */
+				h->pending_ent.d_ino = d->d_ino;
+				h->pending_ent.d_off = d->d_off;
+				h->pending_ent.d_type = d->d_type;
+				g_strlcpy(h->pending_ent.d_name, d->d_name,
+					  sizeof(h->pending_ent.d_name));
+			}
+			h->pending = true;
+			h->dir_off = offset;
+			h->dir_off_valid = true;
 			break;
 		}
+		offset = (uint64_t)d->d_off;
+	}
+	if (!h->pending && r == 0) {
+		h->dir_off = offset;
+		h->dir_off_valid = true;
 	}
 	pthread_mutex_unlock(&h->dir_lock);
 	pt_inode_put(pt->table, dir);

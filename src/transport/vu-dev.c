@@ -664,7 +664,9 @@ static int vu_handle_set_vring_num(VuDev *dev, VuCtx *c)
 	const VhostUserVringState *st = &c->msg->payload.state;
 	VuQueue *q = get_queue(dev, st->index);
 
-	if (!q || st->num == 0 || st->num > VU_QUEUE_SIZE_MAX)
+	/* Split virtqueues come in powers of two (virtio 1.x, 2.7). */
+	if (!q || st->num == 0 || st->num > VU_QUEUE_SIZE_MAX ||
+	    (st->num & (st->num - 1)))
 		return -EINVAL;
 	queue_stop(q);
 	q->num = st->num;
