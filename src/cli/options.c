@@ -274,6 +274,22 @@ static const char *opt_find_config(int argc, char **argv)
 	return NULL;
 }
 
+static gboolean opt_value_cb(const char *name, const char *value,
+			     gpointer data, GError **error)
+{
+	const OptInfo *info = NULL;
+
+	if (g_str_has_prefix(name, "--")) {
+		info = opt_find(name + 2);
+	} else if (name[0] == '-' && name[1]) {
+		for (size_t i = 0; i < opt_table_len; i++)
+			if (opt_table[i].short_name == name[1])
+				info = &opt_table[i];
+	}
+	g_assert(info);
+	return opt_set(data, info, value, error);
+}
+
 static gboolean opt_compat_cb(const char *name, const char *value,
 			      gpointer data, GError **error)
 {
@@ -295,10 +311,16 @@ gboolean opt_parse(VfsdOptions *o, int *argc, char ***argv, GError **error)
 
 		e->long_name = info->long_name;
 		e->short_name = info->short_name;
-		e->arg = info->kind == OPT_KIND_FLAG	? G_OPTION_ARG_NONE
-			 : info->kind == OPT_KIND_INT ? G_OPTION_ARG_INT
-						       : G_OPTION_ARG_STRING;
-		e->arg_data = opt_field(o, info);
+		/* Values go through opt_set(), which frees what a default, the
+		 * config file or an earlier option put there; GOption's own
+		 * string handling would leak it. */
+		if (info->kind == OPT_KIND_FLAG) {
+			e->arg = G_OPTION_ARG_NONE;
+			e->arg_data = opt_field(o, info);
+		} else {
+			e->arg = G_OPTION_ARG_CALLBACK;
+			e->arg_data = (gpointer)opt_value_cb;
+		}
 		e->description = info->help;
 		e->arg_description = info->metavar;
 	}

@@ -52,7 +52,10 @@ int sandbox_fork(SandboxMode mode, int *ret_status)
 
 	if (mode != SANDBOX_NAMESPACE)
 		return 0;
-	if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET) < 0)
+	/* Only the child gets the new mount and net namespaces: the parent
+	 * keeps seeing the host's /proc, which its exit path (and the
+	 * sanitizers' leak checker) reads. */
+	if (unshare(CLONE_NEWPID) < 0)
 		return -errno;
 	pid = fork();
 	if (pid < 0)
@@ -60,8 +63,11 @@ int sandbox_fork(SandboxMode mode, int *ret_status)
 	if (pid == 0) {
 		/* The child must not outlive the parent that waits for it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
+		if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0) {
+			vlog_error("cannot create the mount and net namespaces: %s",
+				   strerror(errno));
 			_exit(1);
+		}
 		return 0;
 	}
 	child_pid = pid;
