@@ -298,7 +298,11 @@ int main(int argc, char **argv)
 		/* Parent of the sandboxed daemon: it did the work. */
 		close(lfd);
 		owned_socket_remove(&sock);
-		return status;
+		/* Our pid namespace died with its init (the child): this
+		 * process can fork no more, and exit-time checkers that need
+		 * a thread of their own (LeakSanitizer) would fail. */
+		fflush(NULL);
+		_exit(status);
 	}
 
 	stop_fd = stop_signals_fd();
