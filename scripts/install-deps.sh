@@ -13,4 +13,5 @@ apt-get install -y -q --no-install-recommends \
 	libglib2.0-dev libcap-ng-dev libseccomp-dev libsystemd-dev \
 	linux-libc-dev \
 	qemu-system-x86 qemu-system-common qemu-utils busybox-static cpio \
-	xz-utils zstd attr ca-certificates
+	xz-utils zstd attr ca-certificates \
+	systemd groff-base rpm dpkg-dev debhelper fakeroot

@@ -11,6 +11,9 @@ if [ ! -x configure ] || [ configure.ac -nt configure ]; then
 	NOCONFIGURE=1 ./autogen.sh >/dev/null || { echo "autogen failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# One kernel cache for every build below, make distcheck's included.
+export VFSD_VM_ASSETS=${VFSD_VM_ASSETS:-$top/_vm-assets}
+
 pass=0 fail=0 skip=0 rc=0
 run_config() {
 	local dir=$1; shift
@@ -34,8 +37,25 @@ run_config() {
 	fi
 }
 
+# step NAME COMMAND...: one more pass or fail for the summary.
+step() {
+	local name=$1; shift
+	echo "=== $name ==="
+	if "$@"; then
+		echo "PASS: $name"; pass=$((pass + 1))
+	else
+		echo "FAIL: $name"; fail=$((fail + 1)); rc=1
+	fi
+}
+
 run_config _build --enable-werror
 run_config _build-asan --enable-sanitizers
+# Release checks: units and man pages, the tarball (which runs the whole
+# suite again from an unpacked copy), and rpm and deb packages built from it.
+step "systemd units verify, man pages lint" make -C _build check-units
+step "man page documents every option" make -C _build check-man
+step "make distcheck" make -C _build -j"$jobs" distcheck
+step "rpm and deb packages from the tarball" make -C _build check-packages
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ] && [ "$rc" = 0 ]

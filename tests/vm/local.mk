@@ -11,3 +11,10 @@ EXTRA_DIST += \
 	tests/vm/guest-helper.c \
 	$(NULL)
 
+
+# The kernel cache (unless $VFSD_VM_ASSETS points elsewhere) goes with
+# distclean.
+distclean-local: distclean-vm-assets
+distclean-vm-assets:
+	-rm -rf tests/vm/assets
+.PHONY: distclean-vm-assets
