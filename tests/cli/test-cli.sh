@@ -77,5 +77,30 @@ for _ in $(seq 100); do grep -q "waiting" "$tmp/d2.log" && break; sleep 0.05; do
 check "stale socket is reclaimed" grep -q waiting "$tmp/d2.log"
 kill -TERM $d2; wait $d2
 
+# Every option but the actions is a key of the configuration file, in the
+# annotated example and in virtiofsd.conf(5), and the example loads.
+builddir=${VFSD_TOP_BUILDDIR:-$srcdir}
+example=$builddir/data/virtiofsd.conf.example
+[ -f "$example" ] || example=$srcdir/data/virtiofsd.conf.example
+conf5=$builddir/man/virtiofsd.conf.5
+[ -f "$conf5" ] || conf5=$srcdir/man/virtiofsd.conf.5
+missing_ex="" missing_man=""
+for name in $(sed -n 's/^OPT("\([^"]*\)".*/\1/p' "$srcdir/src/cli/options.def"); do
+	case $name in config|version|print-capabilities) continue ;; esac
+	grep -q "^#\?$name=" "$example" || missing_ex="$missing_ex $name"
+	grep -q -- "$(echo "$name" | sed 's/-/\\\\-/g')" "$conf5" || missing_man="$missing_man $name"
+done
+check "every option is a key in the example config${missing_ex:+ (missing:$missing_ex)}" test -z "$missing_ex"
+check "every option is a key in virtiofsd.conf(5)${missing_man:+ (missing:$missing_man)}" test -z "$missing_man"
+sed -e "s|^shared-dir=.*|shared-dir=$tmp/share|" "$example" >"$tmp/example.conf"
+printf 'socket-path=%s\nsandbox=none\n' "$tmp/ex.sock" >>"$tmp/example.conf"
+"$bin" --config="$tmp/example.conf" 2>"$tmp/d3.log" &
+d3=$!
+for _ in $(seq 100); do grep -q "waiting" "$tmp/d3.log" && break; sleep 0.05; done
+check "the example config starts the daemon" grep -q "waiting" "$tmp/d3.log"
+kill -TERM $d3 2>/dev/null; wait $d3
+printf '[virtiofsd]\nshared-dir=%s\nfrobnicate=1\n' "$tmp/share" >"$tmp/bad.conf"
+expect_fail "unknown config key names file and key" "bad.conf: unknown key 'frobnicate'" --config="$tmp/bad.conf" --fd=5
+
 echo "1..$n"
 exit 0
