@@ -75,7 +75,8 @@ expect "$work/rpm.list" "rpm $(basename "$rpmfile")" \
 	"$(man_re 5 'virtiofsd\.conf\.5')" \
 	"$(man_re 8 'virtiofsd@\.service\.8')" \
 	'^/usr/share/qemu/vhost-user/50-virtiofsd\.json$' \
-	'^/usr/share/doc/virtiofsd/virtiofsd\.conf\.example$'
+	'^/usr/share/doc/virtiofsd/virtiofsd\.conf\.example$' \
+	'^/usr/share/locale/de/LC_MESSAGES/virtiofsd\.mo$'
 
 # ---------------------------------------------------------------- deb
 echo "$me: dpkg-buildpackage -b in an unpacked copy of the tarball"
@@ -99,6 +100,7 @@ expect "$work/deb.list" "deb $(basename "$debfile")" \
 	"$(man_re 5 'virtiofsd\.conf\.5')" \
 	"$(man_re 8 'virtiofsd@\.service\.8')" \
 	'^/usr/share/qemu/vhost-user/50-virtiofsd\.json$' \
-	'^/usr/share/doc/virtiofsd/virtiofsd\.conf\.example$'
+	'^/usr/share/doc/virtiofsd/virtiofsd\.conf\.example$' \
+	'^/usr/share/locale/de/LC_MESSAGES/virtiofsd\.mo$'
 
 echo "$me: OK"
