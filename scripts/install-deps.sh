@@ -14,4 +14,5 @@ apt-get install -y -q --no-install-recommends \
 	linux-libc-dev \
 	qemu-system-x86 qemu-system-common qemu-utils busybox-static cpio \
 	xz-utils zstd attr ca-certificates \
-	systemd groff-base rpm dpkg-dev debhelper fakeroot
+	systemd systemd-container debootstrap util-linux bsdutils jq \
+	groff-base rpm dpkg-dev debhelper fakeroot

@@ -15,6 +15,7 @@ include tests/integration/local.mk
 include tests/vm/local.mk
 include tests/bench/local.mk
 include tests/cli/local.mk
+include tests/service/local.mk
 
 demo: all
 	$(SHELL) $(srcdir)/tests/vm/demo.sh

@@ -156,6 +156,7 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 	close(lfd);
 	if (conn == -ECANCELED) {
 		vlog_info(_("stopped by a signal before a frontend connected"));
+		notify_stopping("Shutting down");
 		r = 0;
 		goto out;
 	}
@@ -194,6 +195,7 @@ int main(int argc, char **argv)
 	VfsdConfig cfg;
 	struct stat st;
 	int status = 0;
+	int act_fd;
 	int stop_fd;
 	int lfd;
 	int r;
@@ -218,14 +220,32 @@ int main(int argc, char **argv)
 		fputs(opt_capabilities_json(), stdout);
 		return 0;
 	}
-	/* A socket from systemd's socket activation stands for --fd. */
-	if (!o.socket_path && o.fd < 0) {
-		r = activation_get_fd(&o.fd);
-		if (r < 0) {
-			fprintf(stderr, _("virtiofsd: cannot use the sockets passed by systemd: %s\n"),
-				strerror(-r));
+	/* A socket from systemd's socket activation stands for --fd.  An
+	 * explicit --socket-path or --fd as well would leave systemd's socket
+	 * unserved, so that is refused rather than guessed. */
+	r = activation_get_fd(&act_fd);
+	if (r == -E2BIG) {
+		fputs(_("virtiofsd: systemd passed more than one socket; exactly one listening socket is supported\n"),
+		      stderr);
+		return 1;
+	}
+	if (r == -ENOTSOCK) {
+		fputs(_("virtiofsd: the socket systemd passed is not a listening AF_UNIX stream socket\n"),
+		      stderr);
+		return 1;
+	}
+	if (r < 0) {
+		fprintf(stderr, _("virtiofsd: cannot use the sockets passed by systemd: %s\n"),
+			strerror(-r));
+		return 1;
+	}
+	if (act_fd >= 0) {
+		if (o.socket_path || o.fd >= 0) {
+			fputs(_("virtiofsd: systemd passed a listening socket; do not give --socket-path or --fd as well\n"),
+			      stderr);
 			return 1;
 		}
+		o.fd = act_fd;
 	}
 	if (!opt_validate(&o, &cfg, &err)) {
 		fprintf(stderr, _("virtiofsd: %s (see --help)\n"), err->message);

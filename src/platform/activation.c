@@ -27,14 +27,10 @@ int activation_get_fd(int *ret_fd)
 		return n;
 	if (n == 0)
 		return 0;
-	if (n > 1) {
-		vlog_error("systemd passed %d sockets; exactly one listening socket is supported", n);
-		return -EINVAL;
-	}
-	if (sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, NULL, 0) <= 0) {
-		vlog_error("the socket systemd passed is not a listening AF_UNIX stream socket");
-		return -EINVAL;
-	}
+	if (n > 1)
+		return -E2BIG;
+	if (sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, NULL, 0) <= 0)
+		return -ENOTSOCK;
 	*ret_fd = SD_LISTEN_FDS_START;
 	return 0;
 }

@@ -12,8 +12,10 @@
 /**
  * activation_get_fd() - the socket systemd passed (LISTEN_FDS), if any.
  * @ret_fd: the fd, or -1 when none was passed
- * Return: 0; -EINVAL if more than one fd was passed or the fd is not a
- * listening AF_UNIX stream socket (the daemon serves exactly one).
+ * Logs nothing: the caller words the error.
+ * Return: 0; -E2BIG if more than one fd was passed; -ENOTSOCK if the fd is
+ * not a listening AF_UNIX stream socket (the daemon serves exactly one);
+ * another -errno from sd_listen_fds().
  */
 int activation_get_fd(int *ret_fd);
 
