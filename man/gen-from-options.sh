@@ -239,7 +239,10 @@ function man1(    i, d, head, o) {
 	print "The daemon listens on the socket named by \\fB\\-\\-socket\\-path\\fR, on an"
 	print "already listening socket passed as \\fB\\-\\-fd\\fR (as libvirt does), or on"
 	print "the socket passed by systemd socket activation (see"
-	print "\\fBvirtiofsd@.service\\fR(8))."
+	print "\\fBvirtiofsd@.service\\fR(8)).  Exactly one listening AF_UNIX stream socket"
+	print "may be passed, and then neither \\fB\\-\\-socket\\-path\\fR nor \\fB\\-\\-fd\\fR;"
+	print "anything else is an error.  A passed socket belongs to systemd: the daemon"
+	print "never unlinks it."
 	print "Every long option can also be set in a configuration file read with"
 	print "\\fB\\-\\-config\\fR (see \\fBvirtiofsd.conf\\fR(5)); the command line overrides it."
 	print ".SH OPTIONS"
@@ -407,7 +410,8 @@ function man5(    i, d) {
 	print ".PP"
 	print "\\fBconfig\\fR, \\fBversion\\fR and \\fBprint\\-capabilities\\fR are not keys."
 	print "Under systemd socket activation the listening socket comes from systemd,"
-	print "so the file sets neither \\fBsocket\\-path\\fR nor \\fBfd\\fR."
+	print "so the file sets neither \\fBsocket\\-path\\fR nor \\fBfd\\fR (the daemon refuses"
+	print "to start if it does)."
 	print ".SH KEYS"
 	for (i = 1; i <= n; i++) {
 		if (is_action(lname[i]))
