@@ -143,6 +143,9 @@ int gmem_gpa_to_iov(const Gmem *mem, uint64_t gpa, uint64_t len,
 
 	if (vfsd_range_bad(gpa, len, UINT64_MAX))
 		return -EFAULT;
+	/* an empty buffer maps to nothing, but must still be guest memory */
+	if (len == 0 && !find_region(mem, gpa, false))
+		return -EFAULT;
 	while (len > 0) {
 		const GmemRegion *r = find_region(mem, gpa, false);
 		uint64_t off, chunk;

@@ -82,7 +82,8 @@ void *gmem_uaddr_to_host(const Gmem *mem, uint64_t uaddr, uint64_t len);
 
 /**
  * gmem_gpa_to_iov() - translate a GPA range into iovecs, one per region it
- * crosses (a buffer may span adjacent regions).
+ * crosses (a buffer may span adjacent regions).  An empty range yields no
+ * iovec but its address must still lie in guest memory.
  * @iov: where to store them
  * @max: room in @iov
  * @ret_n: number stored

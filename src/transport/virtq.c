@@ -87,20 +87,23 @@ static int broken(Virtq *q, const char *why)
 	return -EPROTO;
 }
 
-/* Add one descriptor's buffer to @elem. */
-static int map_desc(Virtq *q, VirtqElem *elem, const VirtqDesc *d)
+/* Add one descriptor's buffer to @elem.  @seen_write tracks writable
+ * descriptors, which a zero-length one does not show in @elem->in_num. */
+static int map_desc(Virtq *q, VirtqElem *elem, const VirtqDesc *d,
+		    bool *seen_write)
 {
 	unsigned used = elem->out_num + elem->in_num;
 	unsigned n = 0;
 	int r;
 
 	if (d->flags & VIRTQ_DESC_F_WRITE) {
+		*seen_write = true;
 		r = gmem_gpa_to_iov(q->mem, d->addr, d->len, elem->iov + used,
 				    elem->iov_max - used, &n);
 		if (r == 0)
 			elem->in_num += n;
 	} else {
-		if (elem->in_num)
+		if (*seen_write)
 			return broken(q, "readable descriptor after a writable one");
 		r = gmem_gpa_to_iov(q->mem, d->addr, d->len, elem->iov + used,
 				    elem->iov_max - used, &n);
@@ -126,7 +129,7 @@ int virtq_pop(Virtq *q, VirtqElem *elem)
 {
 	const VirtqDesc *table = q->desc;
 	unsigned max = q->num, count = 0, i;
-	bool indirect = false;
+	bool indirect = false, seen_write = false;
 	uint16_t avail_idx, head;
 
 	if (q->broken)
@@ -169,7 +172,7 @@ int virtq_pop(Virtq *q, VirtqElem *elem)
 			i = 0;
 			continue;
 		}
-		r = map_desc(q, elem, &d);
+		r = map_desc(q, elem, &d, &seen_write);
 		if (r < 0)
 			return r;
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
