@@ -3,17 +3,21 @@
  * vfsd-client - a minimal vhost-user-fs frontend for service tests: the
  * part of a VM start that matters to the daemon, without a VM.
  *
- *   vfsd-client SOCKET [NAME CONTENT]
+ *   vfsd-client [--hold] SOCKET [NAME CONTENT]
  *
  * Connects to the listening socket SOCKET (retrying for up to 10 s, since a
  * socket-activated daemon may still be starting), performs the vhost-user
  * handshake and FUSE INIT, and, with NAME and CONTENT, creates the file NAME
- * in the shared directory's root holding CONTENT and reads it back.  Then it
- * hangs up, as a VM does when it stops.  Exit status 0 when every step
- * worked; otherwise 1 with the failing step on stderr.
+ * in the shared directory's root holding CONTENT and reads it back.  With
+ * --hold it then prints "up" and keeps the connection until its standard
+ * input reaches end of file, so that the caller can look at the running
+ * service, and afterwards checks that NAME (if given) still has CONTENT's
+ * size.  Then it hangs up, as a VM does when it stops.  Exit status 0 when
+ * every step worked; otherwise 1 with the failing step on stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -77,15 +81,33 @@ static int put_file(FuseClient *c, const char *name, const char *content)
 	return 0;
 }
 
+/* Until standard input reaches end of file (or fails). */
+static void hold_connection(void)
+{
+	char buf[256];
+	ssize_t n;
+
+	do
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+	while (n > 0 || (n < 0 && errno == EINTR));
+}
+
 int main(int argc, char **argv)
 {
 	VuFrontConfig cfg = { 0 };
+	struct fuse_entry_out e;
+	bool hold = false;
 	FuseClient c;
 	VuFront *vu;
 	int fd, r;
 
+	if (argc > 1 && strcmp(argv[1], "--hold") == 0) {
+		hold = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 2 && argc != 4) {
-		fprintf(stderr, "usage: %s SOCKET [NAME CONTENT]\n", argv[0]);
+		fprintf(stderr, "usage: vfsd-client [--hold] SOCKET [NAME CONTENT]\n");
 		return 2;
 	}
 	fd = connect_path(argv[1]);
@@ -100,6 +122,18 @@ int main(int argc, char **argv)
 		return fail("FUSE INIT", r);
 	if (argc == 4 && put_file(&c, argv[2], argv[3]) != 0)
 		return 1;
+	if (hold) {
+		if (printf("up\n") < 0 || fflush(stdout) != 0)
+			return fail("stdout", errno);
+		hold_connection();
+		if (argc == 4) {
+			r = fuse_lookup(&c, FUSE_ROOT_ID, argv[2], &e);
+			if (r < 0)
+				return fail("LOOKUP after the wait", r);
+			if (e.attr.size != strlen(argv[3]))
+				return fail("size after the wait", EIO);
+		}
+	}
 	vu_front_free(vu);
 	return 0;
 }
