@@ -8,10 +8,7 @@ bin=${VFSD_BINARY:-$(dirname "$0")/../../src/virtiofsd}
 srcdir=${VFSD_TOP_SRCDIR:-$(dirname "$0")/../..}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 # expect_fail DESC PATTERN ARGS...: exit status 1, one line on stderr
 # matching PATTERN, nothing on stdout.

@@ -7,10 +7,7 @@ bin=${VFSD_BINARY:-$(dirname "$0")/../../src/virtiofsd}
 srcdir=${VFSD_TOP_SRCDIR:-$(dirname "$0")/../..}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$(dirname "$0")/../lib/tap.sh"
 
 pot=$srcdir/po/virtiofsd.pot
 msgcat --no-wrap "$pot" >"$tmp/pot.flat"

@@ -10,3 +10,5 @@ tests_lib_libvutest_a_SOURCES = \
 	tests/lib/fuse-client.h \
 	$(NULL)
 tests_lib_libvutest_a_CFLAGS = $(AM_CFLAGS)
+# the TAP helpers of the shell tests
+EXTRA_DIST += tests/lib/tap.sh

@@ -43,26 +43,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=1
-	echo "not ok $n - $1"
-}
+. "$srcdir/../lib/tap.sh"
 # alive PID: PID runs (a zombie waiting to be reaped does not count).
 alive() {
 	kill -0 "$1" 2> /dev/null &&
 		! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null
-}
-t() {
-	name=$1
-	shift
-	if "$@" > /dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
 }
 
 why=$(vm_missing)
@@ -72,15 +57,7 @@ fi
 if [ -z "$why" ] && [ ! -x "$vfsd" ]; then
 	why="no daemon at $vfsd"
 fi
-if [ -n "$why" ]; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - activated guest test cannot run: $why"
-		exit 1
-	fi
-	echo "1..0 # SKIP $why"
-	exit 0
-fi
+[ -z "$why" ] || tap_cannot_run "activated guest test: $why"
 
 share=$work/share
 sock=$work/vfs.sock

@@ -19,19 +19,13 @@ missing=
 [ "$(id -u)" = 0 ] || missing="needs root (the daemon's sandbox)"
 command -v systemd-socket-activate >/dev/null || missing=${missing:-"no systemd-socket-activate (package systemd)"}
 [ -x "$sink" ] && [ -x "$client" ] || missing=${missing:-"helpers not built"}
-if [ -n "$missing" ]; then
-	if [ -n "${CI:-}" ]; then echo "1..1"; echo "not ok 1 - cannot run: $missing"; exit 1; fi
-	echo "1..0 # SKIP $missing"; exit 0
-fi
+. "$(dirname "$0")/../lib/tap.sh"
+[ -z "$missing" ] || tap_cannot_run "$missing"
 
 tmp=$(mktemp -d)
 share=$tmp/share
 mkdir -p "$share"
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 
 # wait_pid PID: up to 10 s for PID to end; its status in $drc (124: it
 # did not end and was killed).
@@ -168,4 +162,4 @@ check "no pings when WATCHDOG_PID names another process" bash -c 'grep -qx READY
 kill -TERM "$dpid"; wait_pid "$dpid"
 kill "$spid"; wait "$spid" 2>/dev/null
 
-echo "1..$n"
+tap_plan

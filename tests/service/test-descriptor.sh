@@ -6,17 +6,11 @@
 # and that binary's --print-capabilities must be valid JSON too.  TAP output.
 set -u
 builddir=${VFSD_TOP_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$(dirname "$0")/../lib/tap.sh"
 
-if ! command -v jq >/dev/null; then
-	if [ -n "${CI:-}" ]; then echo "1..1"; echo "not ok 1 - cannot run: no jq"; exit 1; fi
-	echo "1..0 # SKIP no jq (package jq) to parse JSON"; exit 0
-fi
+command -v jq >/dev/null || tap_cannot_run "no jq (package jq) to parse JSON"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 
 root=$tmp/root
 if make -s -C "$builddir" install DESTDIR="$root" >"$tmp/install.log" 2>&1; then
@@ -38,4 +32,4 @@ check "the install put an executable at that path" test -x "$root$binary" -a -f 
 caps=$("$root$binary" --print-capabilities 2>"$tmp/caps.err")
 check "the installed binary prints its capabilities" test $? = 0 -a -n "$caps"
 check "--print-capabilities is valid JSON of type fs" bash -c 'jq -e ".type == \"fs\" and (.features | type == \"array\")" <<<"$1" >/dev/null' _ "$caps"
-echo "1..$n"
+tap_plan

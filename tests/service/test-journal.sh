@@ -16,10 +16,8 @@ missing=
 [ "$(id -u)" = 0 ] || missing="needs root (mount namespace)"
 command -v unshare >/dev/null || missing=${missing:-"no unshare(1)"}
 [ -x "$sink" ] && [ -x "$client" ] || missing=${missing:-"helpers not built"}
-if [ -n "$missing" ]; then
-	if [ -n "${CI:-}" ]; then echo "1..1"; echo "not ok 1 - cannot run: $missing"; exit 1; fi
-	echo "1..0 # SKIP $missing"; exit 0
-fi
+. "$(dirname "$0")/../lib/tap.sh"
+[ -z "$missing" ] || tap_cannot_run "$missing"
 
 # Everything below runs in a mount namespace of its own.
 if [ -z "${VFSD_JOURNAL_TEST_NS:-}" ]; then
@@ -39,10 +37,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 
 start_sink() {
 	"$sink" /run/systemd/journal/socket "$jout" 300 >"$tmp/sink.ready" &
@@ -181,4 +175,4 @@ fi
 finish
 check "without a journal, --log-target=journal falls back to stderr (status $drc)" grep -q "waiting for a vhost-user frontend" "$tmp/vm12.err"
 check "the file the frontend wrote is on the host" test "$(cat "$share/hello.txt" 2>/dev/null)" = "from the frontend"
-echo "1..$n"
+tap_plan

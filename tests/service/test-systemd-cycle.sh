@@ -30,10 +30,7 @@ packages=systemd,systemd-sysv,dbus,libglib2.0-0,libcap-ng0,libseccomp2,libsystem
 unit_service=$builddir/systemd/virtiofsd@.service
 unit_socket=$builddir/systemd/virtiofsd@.socket
 
-cannot() {
-	if [ -n "${CI:-}" ]; then echo "1..1"; echo "not ok 1 - cannot run: $1"; exit 1; fi
-	echo "1..0 # SKIP $1"; exit 0
-}
+. "$here/../lib/tap.sh"
 missing=
 [ "$(id -u)" = 0 ] || missing="needs root (systemd-nspawn)"
 command -v systemd-nspawn >/dev/null || missing=${missing:-"no systemd-nspawn (package systemd-container)"}
@@ -41,14 +38,14 @@ command -v nsenter >/dev/null && command -v flock >/dev/null || missing=${missin
 [ -x "$client" ] || missing=${missing:-"helper vfsd-client not built"}
 [ -x "$bin" ] || missing=${missing:-"no daemon binary $bin"}
 [ -f "$unit_service" ] && [ -f "$unit_socket" ] || missing=${missing:-"units not generated in $builddir/systemd"}
-[ -n "$missing" ] && cannot "$missing"
+[ -n "$missing" ] && tap_cannot_run "$missing"
 
 # Where the service's ExecStart= looks for the daemon: the binary is bound
 # there in the container.
 exec_path=$(sed -n 's/^ExecStart=[-@:+!]*\([^ ]*\).*/\1/p' "$unit_service" | head -1)
 case $exec_path in
 /*) ;;
-*) cannot "no absolute ExecStart= in $unit_service" ;;
+*) tap_cannot_run "no absolute ExecStart= in $unit_service" ;;
 esac
 
 # --- the cached root file system -----------------------------------------
@@ -89,7 +86,7 @@ build_rootfs() {
 }
 t0=$(date +%s)
 if ! why=$(build_rootfs); then
-	cannot "$(printf '%s' "$why" | head -1)"
+	tap_cannot_run "$(printf '%s' "$why" | head -1)"
 fi
 t_rootfs=$(($(date +%s) - t0))
 
@@ -97,7 +94,6 @@ work=$(mktemp -d)
 npid=
 leader=
 cpid=
-failed=0
 cleanup() {
 	exec 8>&- 2>/dev/null
 	[ -n "$cpid" ] && kill "$cpid" 2>/dev/null
@@ -115,19 +111,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() {
-	n=$((n + 1)); echo "not ok $n - $1"; shift
-	for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done
-	# The container's view, once.
-	if [ "$failed" = 0 ] && [ -n "$leader" ]; then
+# The container's view, once, at the first failure.
+tap_on_first_failure() {
+	if [ -n "$leader" ]; then
 		echo "# --- journalctl -b (last 50 lines) ---"
 		ctl journalctl -b --no-pager 2>&1 | tail -50 | sed 's/^/# /'
 	fi
-	failed=1
 }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 dump() { sed 's/^/# /'; }
 
 # ctl COMMAND...: run COMMAND in the container (its namespaces and root).
@@ -359,5 +349,5 @@ fi
 check "the cached root file system is unchanged" \
 	test -z "$(find "$rootfs" -xdev \( -newer "$work/stamp" -o -cnewer "$work/stamp" \) -print -quit)"
 echo "# timings: root file system ${t_rootfs}s, boot ${t_boot}s, two cycles and journal ${t_cycle}s"
-echo "1..$n"
+tap_plan
 [ "$failed" = 0 ]

@@ -21,33 +21,10 @@ guest_checks="write_append_read rename unlink mkdir_rmdir readdir_1000
 symlink_readlink hardlink_nlink chmod chown truncate utimes statfs fsync
 xattr mkfifo tmpfile hostfile_read bigfile_256m"
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=1
-	echo "not ok $n - $1"
-}
-t() {
-	name=$1
-	shift
-	if "$@" > /dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
+. "$srcdir/../lib/tap.sh"
 
 why=$(vm_missing)
-if [ -n "$why" ]; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - guest test cannot run: $why"
-		exit 1
-	fi
-	echo "1..0 # SKIP $why"
-	exit 0
-fi
+[ -z "$why" ] || tap_cannot_run "guest test: $why"
 
 if [ ! -x "$daemon" ]; then
 	echo "1..1"
