@@ -8,6 +8,8 @@
 #   tap_cannot_run WHY       the test cannot run here: a failure under CI
 #                            ($CI set), otherwise a skip; exits
 #   tap_plan                 the trailing plan "1..N"
+#   wait_pid PID [SECONDS]   wait for the child PID to end (default 10 s);
+#                            its status in $drc, 124 if it had to be killed
 #   tap_on_first_failure     if the test defines it: called once, at the
 #                            first failure, to print context as comments
 #
@@ -64,4 +66,20 @@ tap_cannot_run() {
 
 tap_plan() {
 	echo "1..$n"
+}
+
+wait_pid() {
+	_tap_i=$((${2:-10} * 20))
+	while [ "$_tap_i" -gt 0 ] && kill -0 "$1" 2> /dev/null; do
+		sleep 0.05
+		_tap_i=$((_tap_i - 1))
+	done
+	if kill -0 "$1" 2> /dev/null; then
+		kill -KILL "$1"
+		wait "$1"
+		drc=124
+		return
+	fi
+	wait "$1"
+	drc=$?
 }

@@ -27,23 +27,6 @@ share=$tmp/share
 mkdir -p "$share"
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# wait_pid PID: up to 10 s for PID to end; its status in $drc (124: it
-# did not end and was killed).
-wait_pid() {
-	local i
-	for i in $(seq 200); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1"
-		drc=124
-		return
-	fi
-	wait "$1"
-	drc=$?
-}
 wait_for() {
 	for _ in $(seq 200); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0

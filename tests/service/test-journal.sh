@@ -86,16 +86,7 @@ run_until_ready() {
 	return 1
 }
 # finish: wait for the daemon, at most 10 s; status in $drc.
-finish() {
-	local i
-	for i in $(seq 200); do
-		kill -0 "$dpid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$dpid" 2>/dev/null && kill -KILL "$dpid"
-	wait "$dpid"
-	drc=$?
-}
+finish() { wait_pid "$dpid"; }
 
 
 check "journal stand-in is listening" start_sink

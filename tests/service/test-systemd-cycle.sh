@@ -133,22 +133,6 @@ props() {
 }
 prop() { sed -n "s/^$1=//p" "$work/props"; }
 
-# wait_pid PID SECONDS: for the child PID to end; its status in $drc (124:
-# it did not end in time and was killed).
-wait_pid() {
-	for _ in $(seq $(($2 * 10))); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		kill -KILL "$1"
-		wait "$1"
-		drc=124
-		return
-	fi
-	wait "$1"
-	drc=$?
-}
 
 # --- the container ----------------------------------------------------------
 share=$work/share
