@@ -30,6 +30,7 @@
 #include "cli/options.h"
 #include "fs/passthrough.h"
 #include "platform/activation.h"
+#include "platform/harden.h"
 #include "platform/limits.h"
 #include "platform/sandbox.h"
 #include "protocol/fuse-server.h"
@@ -140,6 +141,21 @@ static int serve(const VfsdConfig *cfg, const VfsdOptions *o, int lfd,
 	if (r < 0) {
 		vlog_error(_("cannot enter the %s sandbox: %s"), o->sandbox,
 			   strerror(-r));
+		pt_free(pt);
+		return 1;
+	}
+	/* Confined: now give up what serving does not need, before any
+	 * thread starts. */
+	r = harden_drop_caps(&cfg->caps);
+	if (r < 0) {
+		vlog_error(_("cannot drop capabilities: %s"), strerror(-r));
+		pt_free(pt);
+		return 1;
+	}
+	r = harden_seccomp(cfg->seccomp);
+	if (r < 0) {
+		vlog_error(_("cannot install the seccomp filter (--seccomp=%s): %s"),
+			   o->seccomp, strerror(-r));
 		pt_free(pt);
 		return 1;
 	}

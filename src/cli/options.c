@@ -145,6 +145,7 @@ static const CompatKey compat_keys[] = {
 	{ "killpriv_v2", "killpriv-v2", FALSE, FALSE, NULL },
 	{ "no_killpriv_v2", "no-killpriv-v2", FALSE, FALSE, NULL },
 	{ "readonly", "readonly", FALSE, FALSE, NULL },
+	{ "modcaps", "modcaps", TRUE, FALSE, NULL },
 	{ "debug", "log-level", FALSE, FALSE, "debug" },
 };
 
@@ -417,9 +418,18 @@ gboolean opt_validate(const VfsdOptions *o, VfsdConfig *ret_cfg,
 	if (sandbox_mode_parse(o->sandbox, &cfg.sandbox) < 0)
 		return opt_fail(error, _("invalid --sandbox '%s' (namespace, chroot or none)"),
 				o->sandbox);
-	if (strcmp(o->seccomp, "none") != 0)
-		return opt_fail(error, _("invalid --seccomp '%s' (only none is supported by this version)"),
+	if (harden_seccomp_parse(o->seccomp, &cfg.seccomp) < 0)
+		return opt_fail(error, _("invalid --seccomp '%s' (kill, log, trap or none)"),
 				o->seccomp);
+	if (o->modcaps) {
+		const char *bad;
+		int bad_len;
+
+		if (harden_modcaps_parse(o->modcaps, &cfg.caps, &bad, &bad_len) < 0)
+			return opt_fail(error,
+					_("invalid --modcaps element '%.*s' (+NAME or -NAME, NAME a capability such as sys_admin, elements separated by ':')"),
+					bad_len, bad);
+	}
 
 	cfg.fs.shared_dir = o->shared_dir;
 	cfg.fs.xattr = o->xattr;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "fs/fs-ops.h"
+#include "platform/harden.h"
 #include "platform/sandbox.h"
 #include "shared/log.h"
 
@@ -50,6 +51,8 @@ typedef struct {
 	VlogTarget log_target;	/* wanted; journal falls back as below */
 	VlogTarget log_fallback;
 	SandboxMode sandbox;
+	HardenSeccomp seccomp;
+	HardenCaps caps;
 	unsigned thread_pool_size;
 	long rlimit_nofile;	/* -1: default, 0: leave alone */
 } VfsdConfig;

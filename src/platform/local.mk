@@ -7,5 +7,7 @@ src_platform_libplatform_a_SOURCES = \
 	src/platform/limits.h \
 	src/platform/sandbox.c \
 	src/platform/sandbox.h \
+	src/platform/harden.c \
+	src/platform/harden.h \
 	$(NULL)
-src_platform_libplatform_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS)
+src_platform_libplatform_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(CAPNG_CFLAGS) $(SECCOMP_CFLAGS)

@@ -3,6 +3,8 @@
  * test-options.c - the option table: defaults, long options, QEMU-style -o
  * compatibility (the exact forms libvirt uses) and validation errors.
  */
+#include <linux/capability.h>
+
 #include <glib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +29,11 @@ static const OptCase cases[] = {
 	{ "bad-cache", { "--shared-dir=/tmp", "--fd=4", "--cache=sometimes" }, TRUE, FALSE, "--cache" },
 	{ "bad-log-level", { "--shared-dir=/tmp", "--fd=4", "--log-level=loud" }, TRUE, FALSE, "--log-level" },
 	{ "bad-sandbox", { "--shared-dir=/tmp", "--fd=4", "--sandbox=jail" }, TRUE, FALSE, "--sandbox" },
+	{ "bad-seccomp", { "--shared-dir=/tmp", "--fd=4", "--seccomp=strict" }, TRUE, FALSE, "--seccomp" },
+	{ "bad-modcaps-name", { "--shared-dir=/tmp", "--fd=4", "--modcaps=+sys_admin:-nosuchcap" }, TRUE, FALSE, "-nosuchcap" },
+	{ "bad-modcaps-sign", { "--shared-dir=/tmp", "--fd=4", "--modcaps=sys_admin" }, TRUE, FALSE, "'sys_admin'" },
+	{ "bad-modcaps-empty", { "--shared-dir=/tmp", "--fd=4", "--modcaps=+chown::-mknod" }, TRUE, FALSE, "--modcaps element ''" },
+	{ "modcaps-o", { "--fd=4", "-o", "source=/tmp,modcaps=+sys_admin:-mknod" }, TRUE, TRUE, NULL },
 	{ "bad-pool", { "--shared-dir=/tmp", "--fd=4", "--thread-pool-size=-2" }, TRUE, FALSE, "--thread-pool-size" },
 	{ "stdio-fd", { "--shared-dir=/tmp", "--fd=1" }, TRUE, FALSE, "standard stream" },
 	{ "group-needs-path", { "--shared-dir=/tmp", "--fd=4", "--socket-group=kvm" }, TRUE, FALSE, "--socket-group" },
@@ -101,10 +108,52 @@ static void test_defaults(void)
 	opt_init(&o);
 	g_assert_cmpstr(o.cache, ==, "auto");
 	g_assert_cmpstr(o.sandbox, ==, "namespace");
+	g_assert_cmpstr(o.seccomp, ==, "kill");
+	g_assert_null(o.modcaps);
 	g_assert_cmpstr(o.log_level, ==, "info");
 	g_assert_cmpint(o.fd, ==, -1);
 	g_assert_cmpint(o.thread_pool_size, ==, 0);
 	g_assert_false(o.xattr);
+	opt_clear(&o);
+}
+
+/* --seccomp and --modcaps become the hardening settings. */
+static void test_hardening(void)
+{
+	const char *args[] = { "virtiofsd", "--shared-dir=/tmp", "--fd=4",
+			       "--seccomp=trap",
+			       "--modcaps=+SYS_ADMIN:-mknod:+cap_sys_admin:-chown:+chown",
+			       NULL };
+	const char *plain[] = { "virtiofsd", "--shared-dir=/tmp", "--fd=4", NULL };
+	char **argv = (char **)args;
+	int argc = 5;
+	g_autoptr(GError) err = NULL;
+	VfsdOptions o;
+	VfsdConfig cfg;
+	uint64_t def = harden_default_caps();
+
+	/* the documented default set */
+	g_assert_cmphex(def, ==, (1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) |
+			(1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) |
+			(1ULL << CAP_SETGID) | (1ULL << CAP_SETUID) |
+			(1ULL << CAP_MKNOD) | (1ULL << CAP_SETFCAP));
+	opt_init(&o);
+	g_assert_true(opt_parse(&o, &argc, &argv, &err));
+	g_assert_true(opt_validate(&o, &cfg, &err));
+	g_assert_cmpint(cfg.seccomp, ==, HARDEN_SECCOMP_TRAP);
+	/* any case, with or without cap_; the last word on a name wins */
+	g_assert_cmphex(cfg.caps.add, ==, (1ULL << CAP_SYS_ADMIN) | (1ULL << CAP_CHOWN));
+	g_assert_cmphex(cfg.caps.drop, ==, 1ULL << CAP_MKNOD);
+	opt_clear(&o);
+
+	opt_init(&o);
+	argc = 3;
+	argv = (char **)plain;
+	g_assert_true(opt_parse(&o, &argc, &argv, &err));
+	g_assert_true(opt_validate(&o, &cfg, &err));
+	g_assert_cmpint(cfg.seccomp, ==, HARDEN_SECCOMP_KILL);
+	g_assert_cmphex(cfg.caps.add, ==, 0);
+	g_assert_cmphex(cfg.caps.drop, ==, 0);
 	opt_clear(&o);
 }
 
@@ -216,6 +265,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cli/options/libvirt-values", test_libvirt_values);
 	g_test_add_func("/cli/options/defaults", test_defaults);
 	g_test_add_func("/cli/options/compat-order", test_compat_order);
+	g_test_add_func("/cli/options/hardening", test_hardening);
 	g_test_add_func("/cli/options/table", test_table);
 	g_test_add_func("/cli/options/config-file", test_config_file);
 	g_test_add_func("/cli/options/config-errors", test_config_errors);
