@@ -10,6 +10,7 @@
 #   tap_plan                 the trailing plan "1..N"
 #   wait_pid PID [SECONDS]   wait for the child PID to end (default 10 s);
 #                            its status in $drc, 124 if it had to be killed
+#   wait_for FILE PATTERN    wait up to 10 s for PATTERN (grep) in FILE
 #   tap_on_first_failure     if the test defines it: called once, at the
 #                            first failure, to print context as comments
 #
@@ -82,4 +83,14 @@ wait_pid() {
 	fi
 	wait "$1"
 	drc=$?
+}
+
+wait_for() {
+	_tap_i=200
+	while [ "$_tap_i" -gt 0 ]; do
+		grep -q -- "$2" "$1" 2> /dev/null && return 0
+		sleep 0.05
+		_tap_i=$((_tap_i - 1))
+	done
+	return 1
 }

@@ -27,13 +27,6 @@ share=$tmp/share
 mkdir -p "$share"
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
-wait_for() {
-	for _ in $(seq 200); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 dump() { sed 's/^/# /' "$@"; }
 
 # --- socket activation -------------------------------------------------

@@ -28,13 +28,6 @@ default_caps=00000000880000db
 # the same, +sys_admin -mknod
 modcaps_caps=00000000802000db
 
-wait_for() {
-	for _ in $(seq 200); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 # start NAME ARGS...: the daemon on $tmp/NAME.sock; $dpid is its PID and
 # $spid the serving process (its sandboxed child in namespace mode).
 start() {

@@ -62,14 +62,6 @@ entry() {
 }
 has_field() { printf '%s\n' "$1" | grep -qx -- "$2"; }
 
-# wait_for FILE PATTERN: up to 10 s for PATTERN to appear in FILE.
-wait_for() {
-	for _ in $(seq 200); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # run_until_ready NAME ARGS...: start the daemon on $tmp/NAME.sock and wait
 # for its socket; the PID is in $dpid.
