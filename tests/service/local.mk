@@ -20,3 +20,4 @@ SERVICE_TESTS = \
 	$(NULL)
 TESTS += $(SERVICE_TESTS)
 dist_check_SCRIPTS += $(SERVICE_TESTS)
+EXTRA_DIST += tests/service/service-lib.sh

@@ -10,16 +10,12 @@
 #    WATCHDOG=1 pings.
 # TAP output.
 set -u
-bin=${VFSD_BINARY:-$(dirname "$0")/../../src/virtiofsd}
-builddir=${VFSD_TOP_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-sink=$builddir/tests/service/dgram-sink
-client=$builddir/tests/service/vfsd-client
+. "$(dirname "$0")/service-lib.sh"
 
 missing=
 [ "$(id -u)" = 0 ] || missing="needs root (the daemon's sandbox)"
 command -v systemd-socket-activate >/dev/null || missing=${missing:-"no systemd-socket-activate (package systemd)"}
 [ -x "$sink" ] && [ -x "$client" ] || missing=${missing:-"helpers not built"}
-. "$(dirname "$0")/../lib/tap.sh"
 [ -z "$missing" ] || tap_cannot_run "$missing"
 
 tmp=$(mktemp -d)
@@ -87,9 +83,7 @@ check "LISTEN_FDS meant for another process is ignored (it uses --socket-path)" 
 	[ -S "$2" ]; r=$?; kill $p; wait $p; exit $r' "$bin" "$share" "$tmp/own.sock"
 
 # --- readiness notification ---------------------------------------------
-"$sink" "$tmp/notify" "$tmp/notify.txt" 120 >"$tmp/sink.ready" &
-spid=$!
-for _ in $(seq 100); do [ -s "$tmp/sink.ready" ] && break; sleep 0.05; done
+start_sink "$tmp/notify" "$tmp/notify.txt"
 NOTIFY_SOCKET=$tmp/notify "$bin" --shared-dir="$share" --socket-path="$tmp/n.sock" \
 	--log-level=debug >"$tmp/n.out" 2>"$tmp/n.err" &
 dpid=$!
@@ -107,17 +101,24 @@ check "the messages come in order: ready, serving, stopping" bash -c '
 	b=$(grep -n "^STATUS=Serving" "$1" | head -1 | cut -d: -f1)
 	c=$(grep -nx STOPPING=1 "$1" | head -1 | cut -d: -f1)
 	[ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] && [ "$a" -lt "$b" ] && [ "$b" -lt "$c" ]' _ "$tmp/notify.txt"
-kill "$spid"; wait "$spid" 2>/dev/null
+stop_sink
 
-# The watchdog: WATCHDOG_USEC=300 ms for this very process, so pings every
-# 150 ms; the default namespace sandbox forks, and the pings must still come.
-: >"$tmp/wd.txt"
-"$sink" "$tmp/notify" "$tmp/wd.txt" 120 >"$tmp/sink.ready" &
-spid=$!
-sleep 0.2
-bash -c 'export NOTIFY_SOCKET=$3 WATCHDOG_USEC=300000 WATCHDOG_PID=$$; exec "$0" --shared-dir="$1" --socket-path="$2"' \
-	"$bin" "$share" "$tmp/wd.sock" "$tmp/notify" 2>"$tmp/wd.err" &
-dpid=$!
+# The watchdog: WATCHDOG_USEC=300 ms, so pings every 150 ms when
+# WATCHDOG_PID names the daemon; the default namespace sandbox forks, and
+# the pings must still come.
+# watchdog_daemon OUTPUT NAME WATCHDOG_PID: the daemon on $tmp/NAME.sock,
+# its notifications recorded in OUTPUT; WATCHDOG_PID "self" names the daemon
+# itself.  $dpid is its PID.
+watchdog_daemon() {
+	start_sink "$tmp/notify" "$1"
+	bash -c 'export NOTIFY_SOCKET=$3 WATCHDOG_USEC=300000
+		WATCHDOG_PID=$4; [ "$4" = self ] && WATCHDOG_PID=$$; export WATCHDOG_PID
+		exec "$0" --shared-dir="$1" --socket-path="$2"' \
+		"$bin" "$share" "$tmp/$2.sock" "$tmp/notify" "$3" 2>"$tmp/$2.err" &
+	dpid=$!
+}
+
+watchdog_daemon "$tmp/wd.txt" wd self
 sleep 1.6
 pings=$(grep -cx WATCHDOG=1 "$tmp/wd.txt")
 check "WATCHDOG=1 pings at half the interval ($pings in 1.6 s)" test "$pings" -ge 5
@@ -125,17 +126,12 @@ kill -TERM "$dpid"
 wait_pid "$dpid"
 check "SIGTERM before a frontend: exit 0 (status $drc)" test "$drc" = 0
 check "... with STOPPING=1" grep -qx STOPPING=1 "$tmp/wd.txt"
-: >"$tmp/wd2.txt"
-kill "$spid"; wait "$spid" 2>/dev/null
-"$sink" "$tmp/notify" "$tmp/wd2.txt" 120 >"$tmp/sink.ready" &
-spid=$!
-sleep 0.2
-bash -c 'export NOTIFY_SOCKET=$3 WATCHDOG_USEC=300000 WATCHDOG_PID=1; exec "$0" --shared-dir="$1" --socket-path="$2"' \
-	"$bin" "$share" "$tmp/wd2.sock" "$tmp/notify" 2>"$tmp/wd2.err" &
-dpid=$!
+stop_sink
+
+watchdog_daemon "$tmp/wd2.txt" wd2 1
 sleep 1
 check "no pings when WATCHDOG_PID names another process" bash -c 'grep -qx READY=1 "$1" && ! grep -qx WATCHDOG=1 "$1"' _ "$tmp/wd2.txt"
 kill -TERM "$dpid"; wait_pid "$dpid"
-kill "$spid"; wait "$spid" 2>/dev/null
+stop_sink
 
 tap_plan

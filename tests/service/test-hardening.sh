@@ -7,11 +7,8 @@
 # is injected into the idle daemon with ptrace, to show what each --seccomp
 # action does with it.  TAP output.
 set -u
-bin=${VFSD_BINARY:-$(dirname "$0")/../../src/virtiofsd}
-builddir=${VFSD_TOP_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-client=$builddir/tests/service/vfsd-client
+. "$(dirname "$0")/service-lib.sh"
 inject=$builddir/tests/service/inject-syscall
-. "$(dirname "$0")/../lib/tap.sh"
 
 missing=
 [ "$(id -u)" = 0 ] || missing="needs root (sandbox, capabilities, ptrace)"

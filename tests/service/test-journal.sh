@@ -7,16 +7,12 @@
 # directory, the choice of target (--log-target, $JOURNAL_STREAM, --syslog,
 # fallback to stderr) and --log-level filtering.  TAP output.
 set -u
-bin=${VFSD_BINARY:-$(dirname "$0")/../../src/virtiofsd}
-builddir=${VFSD_TOP_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-sink=$builddir/tests/service/dgram-sink
-client=$builddir/tests/service/vfsd-client
+. "$(dirname "$0")/service-lib.sh"
 
 missing=
 [ "$(id -u)" = 0 ] || missing="needs root (mount namespace)"
 command -v unshare >/dev/null || missing=${missing:-"no unshare(1)"}
 [ -x "$sink" ] && [ -x "$client" ] || missing=${missing:-"helpers not built"}
-. "$(dirname "$0")/../lib/tap.sh"
 [ -z "$missing" ] || tap_cannot_run "$missing"
 
 # Everything below runs in a mount namespace of its own.
@@ -30,27 +26,12 @@ tmp=$(mktemp -d)
 share=$tmp/share
 mkdir -p "$share"
 jout=$tmp/journal.txt
-sink_pid=
 cleanup() {
 	kill $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-start_sink() {
-	"$sink" /run/systemd/journal/socket "$jout" 300 >"$tmp/sink.ready" &
-	sink_pid=$!
-	for _ in $(seq 100); do
-		[ -s "$tmp/sink.ready" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-stop_sink() {
-	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
-	sink_pid=
-}
 
 # entries INSTANCE: the entries (blank-line separated) of one instance.
 entries() {
@@ -81,7 +62,7 @@ run_until_ready() {
 finish() { wait_pid "$dpid"; }
 
 
-check "journal stand-in is listening" start_sink
+check "journal stand-in is listening" start_sink /run/systemd/journal/socket "$jout"
 
 # 1. --log-target=journal, a whole session: a frontend connects, writes a
 # file and hangs up.  The default sandbox (namespace) runs in between, so
