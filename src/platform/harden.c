@@ -13,10 +13,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -97,6 +95,7 @@ int harden_drop_caps(const HardenCaps *mod)
 	uint64_t keep = (harden_default_caps() | mod->add) & ~mod->drop;
 	uint64_t had = 0;
 	bool bounding;
+	char *text;
 
 	if (capng_get_caps_process() != 0)
 		return errno ? -errno : -EIO;
@@ -118,17 +117,14 @@ int harden_drop_caps(const HardenCaps *mod)
 	}
 	if (capng_apply(bounding ? CAPNG_SELECT_ALL : CAPNG_SELECT_CAPS) < 0)
 		return -EPERM;
-	for (int cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++) {
-		if ((mod->add & (1ULL << cap)) && !(had & (1ULL << cap)))
+	for (int cap = 0; cap < 64; cap++) {
+		if (mod->add & ~had & (1ULL << cap))
 			vlog_warn("--modcaps: capability %s is not held, so it cannot be kept",
 				  capng_capability_to_name((unsigned)cap));
 	}
-	{
-		char *text = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_EFFECTIVE);
-
-		vlog_debug("capabilities kept: %s", text ? text : "none");
-		free(text);
-	}
+	text = capng_print_caps_text(CAPNG_PRINT_BUFFER, CAPNG_EFFECTIVE);
+	vlog_debug("capabilities kept: %s", text ? text : "none");
+	free(text);
 	return 0;
 }
 
@@ -239,7 +235,7 @@ int harden_seccomp(HardenSeccomp action)
 		int nr = seccomp_syscall_resolve_name(allowed_syscalls[i]);
 
 		/* a name this architecture does not have */
-		if (nr == __NR_SCMP_ERROR || nr < 0)
+		if (nr < 0)
 			continue;
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}

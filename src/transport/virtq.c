@@ -93,27 +93,23 @@ static int map_desc(Virtq *q, VirtqElem *elem, const VirtqDesc *d,
 		    bool *seen_write)
 {
 	unsigned used = elem->out_num + elem->in_num;
+	bool writable = d->flags & VIRTQ_DESC_F_WRITE;
 	unsigned n = 0;
 	int r;
 
-	if (d->flags & VIRTQ_DESC_F_WRITE) {
-		*seen_write = true;
-		r = gmem_gpa_to_iov(q->mem, d->addr, d->len, elem->iov + used,
-				    elem->iov_max - used, &n);
-		if (r == 0)
-			elem->in_num += n;
-	} else {
-		if (*seen_write)
-			return broken(q, "readable descriptor after a writable one");
-		r = gmem_gpa_to_iov(q->mem, d->addr, d->len, elem->iov + used,
-				    elem->iov_max - used, &n);
-		if (r == 0)
-			elem->out_num += n;
-	}
+	if (!writable && *seen_write)
+		return broken(q, "readable descriptor after a writable one");
+	*seen_write |= writable;
+	r = gmem_gpa_to_iov(q->mem, d->addr, d->len, elem->iov + used,
+			    elem->iov_max - used, &n);
 	if (r == -E2BIG)
 		return broken(q, "chain has too many buffers");
 	if (r < 0)
 		return broken(q, "descriptor outside guest memory");
+	if (writable)
+		elem->in_num += n;
+	else
+		elem->out_num += n;
 	return 0;
 }
 
