@@ -86,19 +86,7 @@ EOF
 cat > "$work/guest.sh" <<'EOF'
 #!/bin/sh
 M=${1:-/mnt}
-failed=0
-check() {
-	name=$1
-	shift
-	if "$@" > /tmp/check.out 2>&1; then
-		echo "CHECK ok $name"
-		grep '^INFO ' /tmp/check.out
-	else
-		echo "CHECK fail $name"
-		sed 's/^/  # /' /tmp/check.out
-		failed=1
-	fi
-}
+. /guest-lib.sh
 t_mounted() {
 	grep " $M virtiofs " /proc/mounts
 }
@@ -147,11 +135,7 @@ check ls t_ls
 check bigfile_8m t_bigfile
 check hostfile_read t_hostfile
 sync
-if [ $failed = 0 ]; then
-	echo "GUEST-RESULT: PASS"
-else
-	echo "GUEST-RESULT: FAIL"
-fi
+guest_result
 EOF
 guest_checks="mounted write_read mkdir rename append_read ls bigfile_8m
 hostfile_read"
@@ -229,18 +213,8 @@ t "the first connection exec'd the daemon in place (${seen##*/})" \
 t "the daemon exits by itself with status 0 after the guest (status $drc)" \
 	test "$drc" = 0
 
-touch "$console" "$dlog"
-# The serial console ends lines with CR LF.
-tr -d '\r' < "$console" > "$console.txt" && mv "$console.txt" "$console"
-
-t "guest booted, mounted and finished" grep -q '^GUEST-RESULT: PASS$' "$console"
-for c in $guest_checks; do
-	if grep -q "^CHECK ok $c\$" "$console"; then
-		ok "guest: $c"
-	else
-		not_ok "guest: $c"
-	fi
-done
+touch "$dlog"
+vm_guest_results "$console" "$guest_checks"
 
 # The host's view of what the guest did.
 t "host: renamed, appended file has the guest's content" \

@@ -5,20 +5,7 @@
 # the host compares against its own view of the shared directory.
 M=${1:-/mnt}
 H=/bin/guest-helper
-failed=0
-
-check() {
-	name=$1
-	shift
-	if "$@" > /tmp/check.out 2>&1; then
-		echo "CHECK ok $name"
-		grep '^INFO ' /tmp/check.out
-	else
-		echo "CHECK fail $name"
-		sed 's/^/  # /' /tmp/check.out
-		failed=1
-	fi
-}
+. /guest-lib.sh
 
 t_write() {
 	echo hello > "$M/a.txt" && echo world >> "$M/a.txt" &&
@@ -121,9 +108,4 @@ check tmpfile $H tmpfile "$M"
 check hostfile_read t_hostfile
 check bigfile_256m t_bigfile
 sync
-
-if [ $failed = 0 ]; then
-	echo "GUEST-RESULT: PASS"
-else
-	echo "GUEST-RESULT: FAIL"
-fi
+guest_result

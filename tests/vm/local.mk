@@ -7,6 +7,7 @@ dist_check_SCRIPTS += \
 	$(NULL)
 EXTRA_DIST += \
 	tests/vm/vm-lib.sh \
+	tests/vm/guest-lib.sh \
 	tests/vm/guest-test.sh \
 	tests/vm/guest-helper.c \
 	$(NULL)

@@ -52,18 +52,8 @@ else
 fi
 end=$(date +%s)
 echo "# guest run took $((end - start)) s with $daemon"
-touch "$console" "$dlog"
-# The serial console ends lines with CR LF.
-tr -d '\r' < "$console" > "$console.txt" && mv "$console.txt" "$console"
-
-t "guest booted, mounted and finished" grep -q '^GUEST-RESULT:' "$console"
-for c in $guest_checks; do
-	if grep -q "^CHECK ok $c\$" "$console"; then
-		ok "guest: $c"
-	else
-		not_ok "guest: $c"
-	fi
-done
+touch "$dlog"
+vm_guest_results "$console" "$guest_checks"
 
 # Host view of what the guest left behind.
 t "host: renamed file has the guest's content" \

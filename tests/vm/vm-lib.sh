@@ -36,6 +36,7 @@ vm_build_initramfs() {
 	cp "$assets/modules.list" "$r/modules.list"
 	cp "$assets"/modules/*.ko "$r/modules/" 2> /dev/null || :
 	cp "$1" "$r/guest.sh"
+	cp "$srcdir/guest-lib.sh" "$r/guest-lib.sh"
 	cat > "$r/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -99,4 +100,21 @@ vm_boot() {
 		-append "console=ttyS0 quiet panic=-1" \
 		-no-reboot -display none -monitor none -serial file:"$1" \
 		< /dev/null
+}
+
+# vm_guest_results CONSOLE_LOG CHECKS: after the guest ran, one test point
+# (tap.sh) for the guest's final result and one per name in CHECKS, from
+# the CHECK and GUEST-RESULT lines guest-lib.sh printed on the console.
+vm_guest_results() {
+	touch "$1"
+	# The serial console ends lines with CR LF.
+	tr -d '\r' < "$1" > "$1.txt" && mv "$1.txt" "$1"
+	t "guest booted, mounted and finished" grep -q '^GUEST-RESULT:' "$1"
+	for c in $2; do
+		if grep -q "^CHECK ok $c\$" "$1"; then
+			ok "guest: $c"
+		else
+			nok "guest: $c"
+		fi
+	done
 }
