@@ -243,11 +243,5 @@ t "daemon log: frontend disconnected, exiting" \
 t "daemon log: no errors or warnings" \
 	sh -c "! grep -E '\\[virtiofsd (error|warn)\\]' '$dlog'"
 
-echo "1..$n"
-if [ $failed != 0 ] || [ -n "${VFSD_VM_VERBOSE:-}" ]; then
-	echo "# --- guest console ---"
-	sed 's/^/# /' "$console"
-	echo "# --- daemon log (last 50 lines) ---"
-	tail -n 50 "$dlog" | sed 's/^/# /'
-fi
+vm_finish "$console" "$dlog"
 exit 0

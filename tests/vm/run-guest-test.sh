@@ -83,11 +83,5 @@ t "host: 256 MiB file sha256 matches guest" \
 guest_hf=$(sed -n 's/^INFO hostfile \([0-9a-f]*\).*/\1/p' "$console")
 t "guest read host file, sha256 matches" test "$guest_hf" = "$host_sum"
 
-echo "1..$n"
-if [ $failed != 0 ] || [ -n "${VFSD_VM_VERBOSE:-}" ]; then
-	echo "# --- guest console ---"
-	sed 's/^/# /' "$console"
-	echo "# --- daemon log (last 50 lines) ---"
-	tail -n 50 "$dlog" | sed 's/^/# /'
-fi
+vm_finish "$console" "$dlog"
 exit 0

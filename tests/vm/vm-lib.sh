@@ -118,3 +118,15 @@ vm_guest_results() {
 		fi
 	done
 }
+
+# vm_finish CONSOLE_LOG DAEMON_LOG: the trailing plan; on failure (or with
+# VFSD_VM_VERBOSE set) the console and the daemon log's tail as comments.
+vm_finish() {
+	tap_plan
+	if [ "$failed" != 0 ] || [ -n "${VFSD_VM_VERBOSE:-}" ]; then
+		echo "# --- guest console ---"
+		sed 's/^/# /' "$1"
+		echo "# --- daemon log (last 50 lines) ---"
+		tail -n 50 "$2" | sed 's/^/# /'
+	fi
+}
