@@ -8,6 +8,13 @@
 #   start_sink SOCKET OUTPUT   run dgram-sink on SOCKET into OUTPUT and wait
 #                              until it is bound; its PID in $sink_pid
 #   stop_sink                  end it
+#   hold_session DIR SOCKET NAME CONTENT
+#                              a frontend (vfsd-client --hold) that writes
+#                              NAME and keeps the session open; waits until
+#                              it is up (status 1 if it is not within 20 s);
+#                              its output in DIR/client.out and client.err,
+#                              its PID in $cpid
+#   end_session                the frontend hangs up; its status in $crc
 # shellcheck shell=bash
 
 service_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,4 +42,25 @@ stop_sink() {
 		wait "$sink_pid" 2>/dev/null
 	fi
 	sink_pid=
+}
+
+hold_session() {
+	rm -f "$1/hold" "$1/client.out" "$1/client.err"
+	mkfifo "$1/hold"
+	"$client" --hold "$2" "$3" "$4" <"$1/hold" >"$1/client.out" 2>"$1/client.err" &
+	cpid=$!
+	exec 8<>"$1/hold"
+	for _ in $(seq 200); do
+		grep -qx up "$1/client.out" 2>/dev/null && return 0
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+end_session() {
+	exec 8>&-
+	wait_pid "$cpid" 20
+	crc=$drc
+	cpid=
 }

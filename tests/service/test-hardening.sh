@@ -18,7 +18,7 @@ missing=
 tmp=$(mktemp -d)
 share=$tmp/share
 mkdir -p "$share"
-trap 'exec 7>&- 2>/dev/null; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exec 8>&- 2>/dev/null; kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # chown dac_override fowner fsetid setgid setuid mknod setfcap
 default_caps=00000000880000db
@@ -72,21 +72,16 @@ session() {
 		nok "$name: the daemon starts" "$(cat "$tmp/$name.err")"
 		return
 	fi
-	mkfifo "$tmp/$name.hold"
-	"$client" --hold "$tmp/$name.sock" "$name.txt" "$name" <"$tmp/$name.hold" >"$tmp/$name.client" 2>&1 &
-	local cpid=$!
-	exec 7>"$tmp/$name.hold"
-	wait_for "$tmp/$name.client" "^up$"
+	hold_session "$tmp" "$tmp/$name.sock" "$name.txt" "$name"
 	local what
 	what=$(confined "$spid" "$caps" "$mode")
 	check "$name: every thread confined ($what)" test -z "${what#*;}"
-	exec 7>&-
-	wait_pid "$cpid"; local crc=$drc
+	end_session
 	wait_pid "$dpid"
 	if [ "$crc$drc" = 00 ] && [ "$(cat "$share/$name.txt" 2>/dev/null)" = "$name" ]; then
 		ok "$name: the session works (client $crc, daemon $drc)"
 	else
-		nok "$name: the session works (client $crc, daemon $drc)" "$(cat "$tmp/$name.client" "$tmp/$name.err")"
+		nok "$name: the session works (client $crc, daemon $drc)" "$(cat "$tmp/client.err" "$tmp/$name.err")"
 	fi
 }
 

@@ -19,10 +19,9 @@
 # archive ($VFSD_DEBIAN_MIRROR, default http://deb.debian.org/debian).
 # TAP output.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-bin=$(readlink -f "${VFSD_BINARY:-$here/../../src/virtiofsd}")
-builddir=$(cd "${VFSD_TOP_BUILDDIR:-$here/../..}" && pwd)
-client=$builddir/tests/service/vfsd-client
+. "$(dirname "$0")/service-lib.sh"
+# bound into the container: an absolute path
+bin=$(readlink -f "$bin")
 assets=${VFSD_VM_ASSETS:-$builddir/tests/vm/assets}
 rootfs=$assets/rootfs-bookworm
 mirror=${VFSD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -30,7 +29,6 @@ packages=systemd,systemd-sysv,dbus,libglib2.0-0,libcap-ng0,libseccomp2,libsystem
 unit_service=$builddir/systemd/virtiofsd@.service
 unit_socket=$builddir/systemd/virtiofsd@.socket
 
-. "$here/../lib/tap.sh"
 missing=
 [ "$(id -u)" = 0 ] || missing="needs root (systemd-nspawn)"
 command -v systemd-nspawn >/dev/null || missing=${missing:-"no systemd-nspawn (package systemd-container)"}
@@ -61,6 +59,11 @@ build_rootfs() {
 		return 1
 	fi
 	rc=0
+	# A root file system made for another package list is made again.
+	if [ -d "$rootfs" ] &&
+		[ "$(cat "$rootfs/etc/virtiofsd-test-rootfs" 2>/dev/null)" != "$packages" ]; then
+		rm -rf "$rootfs"
+	fi
 	if [ ! -d "$rootfs" ]; then
 		# What a run killed while building left behind.
 		rm -rf "$assets"/rootfs-bookworm.tmp.*
@@ -205,28 +208,6 @@ check "the socket is /run/virtiofsd/vm1.sock, seen on the host" test -S "$sock"
 props virtiofsd@vm1.service
 check "no daemon before the first connection (service $(prop ActiveState))" test "$(prop ActiveState)" = inactive
 
-# session NAME CONTENT: a frontend session in the background; it holds the
-# connection until end_session.
-session() {
-	rm -f "$work/hold" "$work/client.out" "$work/client.err"
-	mkfifo "$work/hold"
-	"$client" --hold "$sock" "$1" "$2" <"$work/hold" >"$work/client.out" 2>"$work/client.err" &
-	cpid=$!
-	exec 8<>"$work/hold"
-	for _ in $(seq 200); do
-		grep -qx up "$work/client.out" 2>/dev/null && return 0
-		kill -0 "$cpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-# end_session: the frontend hangs up; its status in $crc.
-end_session() {
-	exec 8>&-
-	wait_pid "$cpid" 20
-	crc=$drc
-	cpid=
-}
 # wait_stopped: up to 20 s for the service to leave active/deactivating.
 wait_stopped() {
 	for _ in $(seq 200); do
@@ -243,7 +224,7 @@ wait_stopped() {
 # main PID the daemon had in $main_pid.
 cycle() {
 	local r=$1 name=$2 content=$3 status
-	if session "$name" "$content"; then
+	if hold_session "$work" "$sock" "$name" "$content"; then
 		ok "$r: a frontend connects; INIT, CREATE, WRITE, READ work"
 	else
 		nok "$r: a frontend connects; INIT, CREATE, WRITE, READ work" "$(cat "$work/client.err")"
