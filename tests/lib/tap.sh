@@ -8,6 +8,7 @@
 #   tap_cannot_run WHY       the test cannot run here: a failure under CI
 #                            ($CI set), otherwise a skip; exits
 #   tap_plan                 the trailing plan "1..N"
+#   alive PID                PID runs (a zombie not yet waited for does not)
 #   wait_pid PID [SECONDS]   wait for the child PID to end (default 10 s);
 #                            its status in $drc, 124 if it had to be killed
 #   wait_for FILE PATTERN    wait up to 10 s for PATTERN (grep) in FILE
@@ -69,13 +70,18 @@ tap_plan() {
 	echo "1..$n"
 }
 
+alive() {
+	kill -0 "$1" 2> /dev/null &&
+		! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null
+}
+
 wait_pid() {
 	_tap_i=$((${2:-10} * 20))
-	while [ "$_tap_i" -gt 0 ] && kill -0 "$1" 2> /dev/null; do
+	while [ "$_tap_i" -gt 0 ] && alive "$1"; do
 		sleep 0.05
 		_tap_i=$((_tap_i - 1))
 	done
-	if kill -0 "$1" 2> /dev/null; then
+	if alive "$1"; then
 		kill -KILL "$1"
 		wait "$1"
 		drc=124

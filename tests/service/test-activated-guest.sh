@@ -44,11 +44,6 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 . "$srcdir/../lib/tap.sh"
-# alive PID: PID runs (a zombie waiting to be reaped does not count).
-alive() {
-	kill -0 "$1" 2> /dev/null &&
-		! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2> /dev/null
-}
 
 why=$(vm_missing)
 if [ -z "$why" ] && ! command -v systemd-socket-activate > /dev/null 2>&1; then
@@ -191,26 +186,14 @@ touch "$work/qemu.err"
 sed 's/^/# qemu: /' "$work/qemu.err"
 
 # The daemon ends its session when QEMU disconnects and exits by itself.
-i=0
-while alive "$act_pid" && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if alive "$act_pid"; then
-	kill -KILL "$act_pid"
-	wait "$act_pid"
-	drc="still running after 15 s, killed"
-else
-	wait "$act_pid"
-	drc=$?
-fi
+wait_pid "$act_pid" 15
 act_pid=
 wait "$watch_pid" 2> /dev/null
 watch_pid=
 seen=$(cat "$work/exe.seen" 2> /dev/null)
 t "the first connection exec'd the daemon in place (${seen##*/})" \
 	test "$seen" = "$vfsd_exe"
-t "the daemon exits by itself with status 0 after the guest (status $drc)" \
+t "the daemon exits by itself with status 0 after the guest (status $drc; 124: killed after 15 s)" \
 	test "$drc" = 0
 
 touch "$dlog"
